@@ -67,10 +67,14 @@ export interface Encoding {
   attrs: Attrs;
   /** A trailing comment LLVM prints for some operand values. */
   comment?: (f: Fields) => string | undefined;
+  /** Fields the assembler derives from the others (e.g. N = sf for bitfield moves). */
+  derive?: (f: Fields) => void;
   /** Allocated in the architecture but not implemented: decodes as "unsupported". */
   supported: boolean;
-  /** Words whose bits the assembler sets for should-be-one fields. */
+  /** Should-be-one bits (`(1)` in the pattern): the assembler sets them, the decoder ignores them. */
   sbo: number;
+  /** Bits that identify the instruction or hold a field; the rest are ignored by the decoder. */
+  significant: number;
 }
 
 export interface Attrs {
@@ -97,7 +101,7 @@ export interface Attrs {
 // ---------------------------------------------------------------------------------------------
 // Pattern compilation
 
-function compile(pattern: string): { mask: number; match: number; fields: FieldSpec[]; sbo: number } {
+function compile(pattern: string): { mask: number; match: number; fields: FieldSpec[]; sbo: number; significant: number } {
   let pos = 32;
   let mask = 0;
   let match = 0;
@@ -125,7 +129,9 @@ function compile(pattern: string): { mask: number; match: number; fields: FieldS
     }
   }
   if (pos !== 0) throw new Error(`pattern '${pattern}' has ${32 - pos} bits`);
-  return { mask: mask >>> 0, match: match >>> 0, fields, sbo: sbo >>> 0 };
+  let significant = mask;
+  for (const f of fields) significant |= (f.width === 32 ? -1 : ((1 << f.width) - 1) << f.lsb);
+  return { mask: mask >>> 0, match: match >>> 0, fields, sbo: sbo >>> 0, significant: significant >>> 0 };
 }
 
 interface RowOpts {
@@ -135,6 +141,7 @@ interface RowOpts {
   aliases?: Alias[];
   attrs?: Attrs;
   comment?: (f: Fields) => string | undefined;
+  derive?: (f: Fields) => void;
 }
 
 export const ENCODINGS: Encoding[] = [];
@@ -144,7 +151,7 @@ function E(name: string, pattern: string, family: Family, mnemonic: string, oper
   ENCODINGS.push({
     name, pattern, ...c, family, mnemonic, operands,
     feature: o.feature ?? 'base', cls: o.cls ?? 'alu', undef: o.undef, aliases: o.aliases ?? [],
-    attrs: o.attrs ?? {}, comment: o.comment, supported: true,
+    attrs: o.attrs ?? {}, comment: o.comment, derive: o.derive, supported: true,
   });
 }
 
@@ -183,7 +190,7 @@ function ShiftImm(kind: 'lsl' | 'lsr' | 'asr'): Operand {
       const { value, tok } = readImm(c, a);
       if (a.sizing) return;
       const s = size(f);
-      if (value < 0n || value >= BigInt(s)) throw rangeError(c, tok, 0, s - 1);
+      if (value < 0n || value >= BigInt(s)) return a.valueError(rangeError(c, tok, 0, s - 1));
       const n = Number(value);
       if (kind === 'lsl') {
         f.immr = (s - n) % s;
@@ -207,9 +214,9 @@ function LsbWidth(insert: boolean): Operand {
       const { value: width, tok: wtok } = readImm(c, a);
       if (a.sizing) return;
       const s = size(f);
-      if (lsb < 0n || lsb >= BigInt(s)) throw rangeError(c, ltok, 0, s - 1);
+      if (lsb < 0n || lsb >= BigInt(s)) return a.valueError(rangeError(c, ltok, 0, s - 1));
       const maxWidth = s - Number(lsb);
-      if (width < 1n || width > BigInt(maxWidth)) throw rangeError(c, wtok, 1, maxWidth);
+      if (width < 1n || width > BigInt(maxWidth)) return a.valueError(rangeError(c, wtok, 1, maxWidth));
       const l = Number(lsb);
       const w = Number(width);
       if (insert) {
@@ -237,7 +244,7 @@ function MovImm(inverted: boolean): Operand {
       if (a.sizing) return;
       const s = size(f);
       const full = (1n << BigInt(s)) - 1n;
-      if (value < -(1n << BigInt(s - 1)) || value > full) throw c.error(`immediate out of range for a ${s}-bit register`, tok);
+      if (value < -(1n << BigInt(s - 1)) || value > full) return a.valueError(c.error(`immediate out of range for a ${s}-bit register`, tok));
       let v = value & full;
       if (inverted) v = ~v & full;
       for (let hw = 0; hw < s / 16; hw++) {
@@ -249,7 +256,7 @@ function MovImm(inverted: boolean): Operand {
           return;
         }
       }
-      throw c.error(`immediate cannot be loaded with a single ${inverted ? 'movn' : 'movz'}`, tok);
+      return a.valueError(c.error(`immediate cannot be loaded with a single ${inverted ? 'movn' : 'movz'}`, tok));
     },
   };
 }
@@ -282,7 +289,7 @@ function TestBitNum(): Operand {
       const { value, tok } = readImm(c, a);
       if (a.sizing) return;
       const max = f.regX ? 63 : 31;
-      if (value < 0n || value > BigInt(max)) throw rangeError(c, tok, 0, max);
+      if (value < 0n || value > BigInt(max)) return a.valueError(rangeError(c, tok, 0, max));
       f.b5 = Number(value) >> 5;
       f.b40 = Number(value) & 31;
     },
@@ -374,9 +381,12 @@ E('MOVZ', 'sf:1 10 100101 hw:2 imm16:16 rd:5', 'moveWide', 'movz', [R('rd'), Mov
 E('MOVK', 'sf:1 11 100101 hw:2 imm16:16 rd:5', 'moveWide', 'movk', [R('rd'), MovWideImm()], { undef: badMoveWide, attrs: { op: 'movk' } });
 
 const badBitfield = (f: Fields): boolean => f.N !== f.sf || (!f.sf && (f.immr >= 32 || f.imms >= 32));
+const nIsSf = (f: Fields): void => {
+  f.N = f.sf;
+};
 const isTop = (f: Fields): boolean => f.imms === size(f) - 1;
 E('SBFM', 'sf:1 00 100110 N:1 immr:6 imms:6 rn:5 rd:5', 'bitfield', 'sbfm', [R('rd'), R('rn'), BfImm('immr'), BfImm('imms')], {
-  undef: badBitfield,
+  undef: badBitfield, derive: nIsSf,
   attrs: { op: 'sbfm' },
   aliases: [
     A('asr', [R('rd'), R('rn'), ShiftImm('asr')], isTop),
@@ -388,7 +398,7 @@ E('SBFM', 'sf:1 00 100110 N:1 immr:6 imms:6 rn:5 rd:5', 'bitfield', 'sbfm', [R('
   ],
 });
 E('BFM', 'sf:1 01 100110 N:1 immr:6 imms:6 rn:5 rd:5', 'bitfield', 'bfm', [R('rd'), R('rn'), BfImm('immr'), BfImm('imms')], {
-  undef: badBitfield,
+  undef: badBitfield, derive: nIsSf,
   attrs: { op: 'bfm' },
   aliases: [
     A('bfc', [R('rd'), LsbWidth(true)], (f) => f.rn === 31 && f.imms < f.immr, { rn: 31 }),
@@ -397,7 +407,7 @@ E('BFM', 'sf:1 01 100110 N:1 immr:6 imms:6 rn:5 rd:5', 'bitfield', 'bfm', [R('rd
   ],
 });
 E('UBFM', 'sf:1 10 100110 N:1 immr:6 imms:6 rn:5 rd:5', 'bitfield', 'ubfm', [R('rd'), R('rn'), BfImm('immr'), BfImm('imms')], {
-  undef: badBitfield,
+  undef: badBitfield, derive: nIsSf,
   attrs: { op: 'ubfm' },
   aliases: [
     A('lsl', [R('rd'), R('rn'), ShiftImm('lsl')], (f) => !isTop(f) && f.imms + 1 === f.immr),
@@ -410,6 +420,7 @@ E('UBFM', 'sf:1 10 100110 N:1 immr:6 imms:6 rn:5 rd:5', 'bitfield', 'ubfm', [R('
 });
 E('EXTR', 'sf:1 00 100111 N:1 0 rm:5 imms:6 rn:5 rd:5', 'extract', 'extr', [R('rd'), R('rn'), R('rm'), BfImm('imms')], {
   undef: (f) => f.N !== f.sf || (!f.sf && f.imms >= 32),
+  derive: nIsSf,
   aliases: [A('ror', [R('rd'), RSame('rn', 'rm'), BfImm('imms')], (f) => f.rn === f.rm)],
 });
 

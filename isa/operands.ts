@@ -27,6 +27,11 @@ export interface ParseCtx {
   literal(value: Expr, size: 4 | 8, loc: Token): bigint;
   /** Pass 1 only sizes the program: values may be unknown, so parse but do not evaluate. */
   sizing?: boolean;
+  /**
+   * Reports a value that parsed but does not fit (range, alignment, unencodable, undefined
+   * symbol). Parsing goes on, so the assembler can tell a wrong value from a wrong form.
+   */
+  valueError(e: AsmError): void;
 }
 
 export interface Operand {
@@ -36,6 +41,8 @@ export interface Operand {
   optional?: boolean;
   /** Fields an omitted optional operand implies. */
   defaults?: Fields;
+  /** Computes the fields an omitted optional operand implies from the others. */
+  fill?(f: Fields): void;
   /** Printing: leave this operand (and its comma) out. */
   omit?(f: Fields): boolean;
 }
@@ -153,12 +160,29 @@ export interface ImmOpts {
 }
 
 /** Parses `#expr` (the `#` is optional, as GNU accepts) and returns its value. */
-export function readImm(c: TokenCursor, a: ParseCtx): { value: bigint; tok: Token } {
+export function readImm(c: TokenCursor, a: ParseCtx): { value: bigint; tok: Token; ok: boolean } {
   const tok = c.peek();
   c.eat('#');
-  if (c.atEnd()) throw c.error('expected immediate', c.peek());
+  const first = c.peek();
+  if (first.kind === 'eol' || (first.kind === 'ident' && parseRegName(first.text)) || (first.kind === 'punct' && !'(-~+!'.includes(first.text))) {
+    throw c.error('expected immediate', first);
+  }
   const e = parseExpr(c);
-  return { value: a.sizing ? 0n : evalExpr(e, a.resolver), tok };
+  return { ...evaluate(e, a), tok };
+}
+
+/** Evaluates an operand expression; an undefined symbol is a value error, reported once. */
+export function evaluate(e: Expr, a: ParseCtx): { value: bigint; ok: boolean } {
+  if (a.sizing) return { value: 0n, ok: false };
+  try {
+    return { value: evalExpr(e, a.resolver), ok: true };
+  } catch (err) {
+    if (err instanceof AsmError) {
+      a.valueError(err);
+      return { value: 0n, ok: false };
+    }
+    throw err;
+  }
 }
 
 export function rangeError(c: TokenCursor, tok: Token, lo: bigint | number, hi: bigint | number, step = 1): AsmError {
@@ -177,7 +201,7 @@ export function Imm(field: string, bits: number, o: ImmOpts = {}): Operand {
       const { value: v, tok } = readImm(c, a);
       if (a.sizing) return;
       const n = Number(v);
-      if (v < BigInt(lo) || v > BigInt(hi) || n % scale !== 0) throw rangeError(c, tok, lo, hi, scale);
+      if (v < BigInt(lo) || v > BigInt(hi) || n % scale !== 0) return a.valueError(rangeError(c, tok, lo, hi, scale));
       f[field] = (n / scale) & (2 ** bits - 1);
     },
   };
@@ -204,8 +228,8 @@ export function AddSubImm(): Operand {
         c.next();
         const { value: s, tok: stok } = readImm(c, a);
         if (a.sizing) return;
-        if (s !== 0n && s !== 12n) throw c.error('shift amount must be 0 or 12', stok);
-        if (v < 0n || v > 4095n) throw rangeError(c, tok, 0, 4095);
+        if (s !== 0n && s !== 12n) return a.valueError(c.error('shift amount must be 0 or 12', stok));
+        if (v < 0n || v > 4095n) return a.valueError(rangeError(c, tok, 0, 4095));
         f.imm12 = Number(v);
         f.sh = s === 12n ? 1 : 0;
         return;
@@ -218,7 +242,7 @@ export function AddSubImm(): Operand {
       } else if (v > 0n && v <= 0xfff000n && (v & 0xfffn) === 0n) {
         f.imm12 = Number(v >> 12n);
         f.sh = 1;
-      } else throw c.error('immediate must be an integer in range [0, 4095], optionally shifted by 12', tok);
+      } else return a.valueError(c.error('immediate must be an integer in range [0, 4095], optionally shifted by 12', tok));
     },
   };
 }
@@ -238,11 +262,11 @@ export function LogImm(decimal = false): Operand {
       let val = v;
       // A 32-bit form takes the low 32 bits; GNU also accepts a sign-extended negative value.
       if (size === 32) {
-        if (v < -(1n << 31n) || v > 0xffffffffn) throw c.error('immediate out of range for a 32-bit logical operation', tok);
+        if (v < -(1n << 31n) || v > 0xffffffffn) return a.valueError(c.error('immediate out of range for a 32-bit logical operation', tok));
         val = v & 0xffffffffn;
       }
       const enc = encodeLogicalImmediate(u64(val), size);
-      if (!enc) throw c.error(`immediate ${hex(u64(val))} cannot be encoded as a bitmask immediate`, tok);
+      if (!enc) return a.valueError(c.error(`immediate ${hex(u64(val))} cannot be encoded as a bitmask immediate`, tok));
       f.N = enc.N;
       f.immr = enc.immr;
       f.imms = enc.imms;
@@ -265,8 +289,8 @@ export function MovWideImm(): Operand {
       }
       if (a.sizing) return;
       const maxShift = f.sf ? 48n : 16n;
-      if (shift < 0n || shift > maxShift || shift % 16n !== 0n) throw c.error(`shift amount must be one of 0, 16${f.sf ? ', 32, 48' : ''}`, stok);
-      if (v < 0n || v > 0xffffn) throw rangeError(c, tok, 0, 65535);
+      if (shift < 0n || shift > maxShift || shift % 16n !== 0n) return a.valueError(c.error(`shift amount must be one of 0, 16${f.sf ? ', 32, 48' : ''}`, stok));
+      if (v < 0n || v > 0xffffn) return a.valueError(rangeError(c, tok, 0, 65535));
       f.imm16 = Number(v);
       f.hw = Number(shift / 16n);
     },
@@ -281,7 +305,7 @@ export function BfImm(field: string): Operand {
       const { value: v, tok } = readImm(c, a);
       if (a.sizing) return;
       const max = f.sf ? 63 : 31;
-      if (v < 0n || v > BigInt(max)) throw rangeError(c, tok, 0, max);
+      if (v < 0n || v > BigInt(max)) return a.valueError(rangeError(c, tok, 0, max));
       f[field] = Number(v);
     },
   };
@@ -317,8 +341,8 @@ export function Target(field: string, bits: number): Operand {
     parse: (c, f, a) => {
       const { offset, tok } = readTarget(c, a);
       if (a.sizing) return;
-      if ((offset & 3n) !== 0n) throw c.error('target is not 4-byte aligned', tok);
-      if (offset < -range || offset >= range) throw c.error(`target out of range (±${range / 1024n} KiB)`, tok);
+      if ((offset & 3n) !== 0n) return a.valueError(c.error('target is not 4-byte aligned', tok));
+      if (offset < -range || offset >= range) return a.valueError(c.error(`target out of range (±${range / 1024n} KiB)`, tok));
       f[field] = Number(offset >> 2n) & ((1 << bits) - 1);
     },
   };
@@ -331,7 +355,7 @@ export function AdrTarget(): Operand {
     parse: (c, f, a) => {
       const { offset, tok } = readTarget(c, a);
       if (a.sizing) return;
-      if (offset < -(1n << 20n) || offset >= 1n << 20n) throw c.error('target out of range (±1 MiB)', tok);
+      if (offset < -(1n << 20n) || offset >= 1n << 20n) return a.valueError(c.error('target out of range (±1 MiB)', tok));
       const v = Number(offset) & 0x1fffff;
       f.immlo = v & 3;
       f.immhi = v >>> 2;
@@ -357,7 +381,7 @@ export function AdrpTarget(): Operand {
         pageDelta = (evalExpr(e, a.resolver) >> 12n) - (a.pc >> 12n);
       }
       if (a.sizing) return;
-      if (pageDelta < -(1n << 20n) || pageDelta >= 1n << 20n) throw c.error('target out of range (±4 GiB)', tok);
+      if (pageDelta < -(1n << 20n) || pageDelta >= 1n << 20n) return a.valueError(c.error('target out of range (±4 GiB)', tok));
       const v = Number(BigInt.asIntN(21, pageDelta)) & 0x1fffff;
       f.immlo = v & 3;
       f.immhi = v >>> 2;
@@ -395,7 +419,7 @@ export function Shift(allowRor: boolean): Operand {
       const { value: v, tok } = readImm(c, a);
       if (a.sizing) return;
       const max = f.sf ? 63 : 31;
-      if (v < 0n || v > BigInt(max)) throw rangeError(c, tok, 0, max);
+      if (v < 0n || v > BigInt(max)) return a.valueError(rangeError(c, tok, 0, max));
       f.shift = k;
       f.imm6 = Number(v);
     },
@@ -450,20 +474,23 @@ export function Extend(rdIsSp: boolean): Operand {
         f.option = option;
         return;
       }
-      if (amount < 0n || amount > 4n) throw rangeError(c, atok, 0, 4);
+      if (amount < 0n || amount > 4n) return a.valueError(rangeError(c, atok, 0, 4));
       f.option = option;
       f.imm3 = Number(amount);
-      checkExtRegWidth(c, f, t);
+      checkExtRegWidth(c, f, t, a);
     },
-    // Without an extend: LSL form with SP, else UXTW/UXTX by the register's width.
-    defaults: {},
+    // Without an extend: UXTX for an X register, UXTW for a W register (LSL when SP is involved).
+    fill: (f) => {
+      f.imm3 = 0;
+      f.option = f.sf && f.rmWidth ? 3 : 2;
+    },
   };
 }
 
-function checkExtRegWidth(c: TokenCursor, f: Fields, t: Token): void {
+function checkExtRegWidth(c: TokenCursor, f: Fields, t: Token, a: ParseCtx): void {
   if (!f.sf) return;
   const wantX = (f.option & 3) === 3;
-  if ((f.rmWidth === 1) !== wantX) throw c.error(`extend '${EXTEND_NAMES[f.option]}' needs a ${wantX ? '64' : '32'}-bit register`, t);
+  if ((f.rmWidth === 1) !== wantX) a.valueError(c.error(`extend '${EXTEND_NAMES[f.option]}' needs a ${wantX ? '64' : '32'}-bit register`, t));
 }
 
 export const COND_NAMES = ['eq', 'ne', 'hs', 'lo', 'mi', 'pl', 'vs', 'vc', 'hi', 'ls', 'ge', 'lt', 'gt', 'le', 'al', 'nv'];
@@ -483,10 +510,10 @@ export function parseCond(c: TokenCursor): number {
 export function Cond(field = 'cond', inverted = false): Operand {
   return {
     print: (f) => COND_NAMES[inverted ? f[field] ^ 1 : f[field]],
-    parse: (c, f) => {
+    parse: (c, f, a) => {
       const t = c.peek();
       const v = parseCond(c);
-      if (inverted && (v & 0xe) === 0xe) throw c.error(`condition '${COND_NAMES[v]}' is not allowed here`, t);
+      if (inverted && (v & 0xe) === 0xe) return a.valueError(c.error(`condition '${COND_NAMES[v]}' is not allowed here`, t));
       f[field] = inverted ? v ^ 1 : v;
     },
   };
@@ -501,33 +528,36 @@ function readBase(c: TokenCursor): number {
 }
 
 /** `[Xn|SP{, #imm}]` with an unsigned scaled or signed unscaled offset (no writeback). */
-export function MemOff(field: string, bits: number, o: { signed: boolean; scale: number; always?: boolean }): Operand {
+export function MemOff(field: string, bits: number, o: { signed: boolean; scale: number }): Operand {
   const lo = o.signed ? -(2 ** (bits - 1)) * o.scale : 0;
   const hi = (o.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1) * o.scale;
   return {
     print: (f) => {
       const off = (o.signed ? signExtend(f[field], bits) : f[field]) * o.scale;
-      return off === 0 && !o.always ? `[${regName(f.rn, 'x', 'sp')}]` : `[${regName(f.rn, 'x', 'sp')}, #${off}]`;
+      return off === 0 ? `[${regName(f.rn, 'x', 'sp')}]` : `[${regName(f.rn, 'x', 'sp')}, #${off}]`;
     },
     parse: (c, f, a) => {
       f.rn = readBase(c);
       f[field] = 0;
-      if (c.eat(',')) {
-        const tok = c.peek();
-        let v: bigint;
-        if (c.isPunct(':') || (c.isPunct('#') && c.isPunct(':', 1))) {
-          c.eat('#');
-          readModifier(c, ['lo12']);
-          const e = parseExpr(c);
-          v = a.sizing ? 0n : evalExpr(e, a.resolver) & 0xfffn;
-          if (!a.sizing && v % BigInt(o.scale) !== 0n) throw c.error(`:lo12: offset is not a multiple of ${o.scale}`, tok);
-        } else v = readImm(c, a).value;
-        if (!a.sizing) {
-          if (v < BigInt(lo) || v > BigInt(hi) || v % BigInt(o.scale) !== 0n) throw rangeError(c, tok, lo, hi, o.scale);
-          f[field] = Number(v / BigInt(o.scale)) & (2 ** bits - 1);
-        }
+      if (!c.eat(',')) {
+        c.expect(']');
+        return;
       }
+      const tok = c.peek();
+      let v: bigint;
+      let ok: boolean;
+      if (c.isPunct(':') || (c.isPunct('#') && c.isPunct(':', 1))) {
+        // `:lo12:sym` -- the low 12 bits of an address, scaled by the access size.
+        c.eat('#');
+        readModifier(c, ['lo12']);
+        ({ value: v, ok } = evaluate(parseExpr(c), a));
+        v &= 0xfffn;
+        if (ok && v % BigInt(o.scale) !== 0n) a.valueError(c.error(`:lo12: offset 0x${v.toString(16)} is not a multiple of ${o.scale}`, tok));
+      } else ({ value: v, ok } = readImm(c, a));
       c.expect(']');
+      if (!ok) return;
+      if (v < BigInt(lo) || v > BigInt(hi) || v % BigInt(o.scale) !== 0n) return a.valueError(rangeError(c, tok, lo, hi, o.scale));
+      f[field] = Number(v / BigInt(o.scale)) & (2 ** bits - 1);
     },
   };
 }
@@ -541,11 +571,11 @@ export function MemPre(field: string, bits: number, scale: number): Operand {
     parse: (c, f, a) => {
       f.rn = readBase(c);
       c.expect(',');
-      const { value: v, tok } = readImm(c, a);
+      const { value: v, tok, ok } = readImm(c, a);
       c.expect(']');
       c.expect('!');
-      if (a.sizing) return;
-      if (v < BigInt(lo) || v > BigInt(hi) || v % BigInt(scale) !== 0n) throw rangeError(c, tok, lo, hi, scale);
+      if (!ok) return;
+      if (v < BigInt(lo) || v > BigInt(hi) || v % BigInt(scale) !== 0n) return a.valueError(rangeError(c, tok, lo, hi, scale));
       f[field] = Number(v / BigInt(scale)) & (2 ** bits - 1);
     },
   };
@@ -561,9 +591,9 @@ export function MemPost(field: string, bits: number, scale: number): Operand {
       f.rn = readBase(c);
       c.expect(']');
       c.expect(',');
-      const { value: v, tok } = readImm(c, a);
-      if (a.sizing) return;
-      if (v < BigInt(lo) || v > BigInt(hi) || v % BigInt(scale) !== 0n) throw rangeError(c, tok, lo, hi, scale);
+      const { value: v, tok, ok } = readImm(c, a);
+      if (!ok) return;
+      if (v < BigInt(lo) || v > BigInt(hi) || v % BigInt(scale) !== 0n) return a.valueError(rangeError(c, tok, lo, hi, scale));
       f[field] = Number(v / BigInt(scale)) & (2 ** bits - 1);
     },
   };
@@ -576,8 +606,8 @@ export function MemBase(): Operand {
     parse: (c, f, a) => {
       f.rn = readBase(c);
       if (c.eat(',')) {
-        const { value, tok } = readImm(c, a);
-        if (!a.sizing && value !== 0n) throw c.error('offset must be #0 (or omitted)', tok);
+        const { value, tok, ok } = readImm(c, a);
+        if (ok && value !== 0n) a.valueError(c.error('offset must be #0 (or omitted)', tok));
       }
       c.expect(']');
     },
@@ -615,11 +645,10 @@ export function MemReg(log2size: number): Operand {
         c.next();
         f.option = name === 'lsl' ? 3 : EXTEND_NAMES.indexOf(name);
         if (!c.isPunct(']')) {
-          const { value, tok } = readImm(c, a);
-          if (!a.sizing && value !== 0n && value !== BigInt(log2size)) throw c.error(`shift amount must be 0 or ${log2size}`, tok);
-          // An explicit amount sets S, even `#0` (LLVM and GNU as both do so for byte accesses).
-          f.S = value === BigInt(log2size) || (log2size === 0 && !a.sizing) ? 1 : 0;
-          if (log2size !== 0 && value === 0n) f.S = 0;
+          const { value, tok, ok } = readImm(c, a);
+          if (ok && value !== 0n && value !== BigInt(log2size)) a.valueError(c.error(`shift amount must be 0 or ${log2size}`, tok));
+          // An explicit amount equal to the access size sets S; for byte accesses that is `#0`.
+          f.S = ok && value === BigInt(log2size) ? 1 : 0;
         } else if (name === 'lsl') throw c.error("expected shift amount after 'lsl'", c.peek());
       }
       c.expect(']');
@@ -627,7 +656,7 @@ export function MemReg(log2size: number): Operand {
   };
 }
 
-/** `label` (PC-relative literal) or `=expr` (literal pool entry of `size` bytes). */
+/** `label` (PC-relative literal) or `=expr` (a literal-pool entry of `size` bytes). */
 export function Literal(size: 4 | 8 | 0): Operand {
   const target = Target('imm19', 19);
   return {
@@ -636,15 +665,9 @@ export function Literal(size: 4 | 8 | 0): Operand {
       const tok = c.peek();
       if (c.eat('=')) {
         if (size === 0) throw c.error("'=' literals are not allowed here", tok);
-        const e = parseExpr(c);
-        if (a.sizing) {
-          a.literal(e, size, tok);
-          return;
-        }
-        const slot = a.literal(e, size, tok);
-        const offset = slot - a.pc;
-        if (offset < -(1n << 20n) || offset >= 1n << 20n) throw c.error('literal pool out of range (±1 MiB): add .ltorg closer', tok);
-        f.imm19 = Number(offset >> 2n) & 0x7ffff;
+        // The assembler places the pool entry and fills imm19 once it knows the slot.
+        a.literal(parseExpr(c), size, tok);
+        f.imm19 = 0;
         return;
       }
       target.parse(c, f, a);
@@ -728,7 +751,7 @@ export function Named(field: string, names: readonly (string | undefined)[], wha
       }
       const { value, tok } = readImm(c, a);
       if (a.sizing) return;
-      if (value < 0n || value > BigInt(maxValue)) throw rangeError(c, tok, 0, maxValue);
+      if (value < 0n || value > BigInt(maxValue)) return a.valueError(rangeError(c, tok, 0, maxValue));
       f[field] = Number(value);
     },
   };
