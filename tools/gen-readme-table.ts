@@ -109,10 +109,13 @@ function forms(rows: Encoding[]): string {
   return parts.join('; ');
 }
 
+const aliasNames = (rows: Encoding[], asmOnly: boolean): [string, Encoding][] =>
+  rows.flatMap((e) => e.aliases.filter((a) => (a.asmOnly === true) === asmOnly).map((a): [string, Encoding] => [a.mnemonic, e]));
+
 /** Preferred disassembly aliases, then spellings only the assembler accepts. */
 function aliases(rows: Encoding[], fold: Group['fold'], listed: Map<string, Stem>): string {
-  const printed = collect(rows.flatMap((e) => e.aliases.filter((a) => !a.asmOnly).map((a): [string, Encoding] => [a.mnemonic, e])), fold);
-  const asmOnly = collect(rows.flatMap((e) => e.aliases.filter((a) => a.asmOnly).map((a): [string, Encoding] => [a.mnemonic, e])), fold);
+  const printed = collect(aliasNames(rows, false), fold);
+  const asmOnly = collect(aliasNames(rows, true), fold);
   for (const name of listed.keys()) {
     printed.delete(name);
     asmOnly.delete(name);
