@@ -1,0 +1,221 @@
+// Integer add/subtract: immediate, shifted register, extended register, with carry, and
+// ADR/ADRP. 64-bit values are lo/hi halves in cpu.x; flags go to the NZCV flag cache
+// (cpu.nf/zf/cf/vf, see cpu.ts). Each decoder picks a specialised exec function, so the run
+// loop never branches on width or on whether flags are set.
+
+import type { Cpu } from '../cpu.js';
+import { NEXT, regSp, regZr, regZrDest, registerFamilies, type Op } from '../decoded.js';
+import { extend32, extend64, shift32, shift64, u64 } from '../u64.js';
+
+// ---- ASL AddWithCarry on halves; the 64-bit result in resLo/resHi (module scratch: no allocation)
+
+let resLo = 0;
+let resHi = 0;
+
+/** 64-bit x + y + carry; sets NZCV when `flags`. */
+function add64(cpu: Cpu, xLo: number, xHi: number, yLo: number, yHi: number, carry: number, flags: boolean): void {
+  const lo = xLo + yLo + carry;
+  const cLo = lo > 0xffffffff ? 1 : 0;
+  const hi = xHi + yHi + cLo;
+  resLo = lo >>> 0;
+  resHi = hi >>> 0;
+  if (flags) {
+    cpu.nf = resHi | 0;
+    cpu.zf = resLo | resHi;
+    cpu.cf = hi > 0xffffffff ? 1 : 0;
+    cpu.vf = ~(xHi ^ yHi) & (xHi ^ resHi);
+  }
+}
+
+/** 32-bit x + y + carry; sets NZCV when `flags`. */
+function add32(cpu: Cpu, x: number, y: number, carry: number, flags: boolean): number {
+  const sum = x + y + carry;
+  const r = sum >>> 0;
+  if (flags) {
+    cpu.nf = r | 0;
+    cpu.zf = r;
+    cpu.cf = sum > 0xffffffff ? 1 : 0;
+    cpu.vf = ~(x ^ y) & (x ^ r);
+  }
+  return r;
+}
+
+// ---- ADD/SUB (immediate). op.imm = imm12 << (12 * sh); rd, rn as slots.
+
+function addImm64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  add64(cpu, x[op.rn], x[op.rn + 1], op.imm, 0, 0, false);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function addsImm64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  add64(cpu, x[op.rn], x[op.rn + 1], op.imm, 0, 0, true);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function subImm64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  add64(cpu, x[op.rn], x[op.rn + 1], ~op.imm >>> 0, 0xffffffff, 1, false);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function subsImm64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  add64(cpu, x[op.rn], x[op.rn + 1], ~op.imm >>> 0, 0xffffffff, 1, true);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function addImm32(cpu: Cpu, op: Op): number {
+  cpu.x[op.rd] = add32(cpu, cpu.x[op.rn], op.imm, 0, false);
+  cpu.x[op.rd + 1] = 0;
+  return NEXT;
+}
+function addsImm32(cpu: Cpu, op: Op): number {
+  cpu.x[op.rd] = add32(cpu, cpu.x[op.rn], op.imm, 0, true);
+  cpu.x[op.rd + 1] = 0;
+  return NEXT;
+}
+function subImm32(cpu: Cpu, op: Op): number {
+  cpu.x[op.rd] = add32(cpu, cpu.x[op.rn], ~op.imm >>> 0, 1, false);
+  cpu.x[op.rd + 1] = 0;
+  return NEXT;
+}
+function subsImm32(cpu: Cpu, op: Op): number {
+  cpu.x[op.rd] = add32(cpu, cpu.x[op.rn], ~op.imm >>> 0, 1, true);
+  cpu.x[op.rd + 1] = 0;
+  return NEXT;
+}
+
+// op.flags for register forms: bit 0 = subtract, bit 1 = set flags; shift type in bits 4..5.
+const SUB = 1;
+const SETF = 2;
+
+function addSubShifted64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  shift64(x[op.rm], x[op.rm + 1], op.flags >>> 4, op.imm2);
+  const sub = op.flags & SUB;
+  add64(cpu, x[op.rn], x[op.rn + 1], sub ? ~u64.lo >>> 0 : u64.lo, sub ? ~u64.hi >>> 0 : u64.hi, sub, (op.flags & SETF) !== 0);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function addSubShifted32(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  const m = shift32(x[op.rm], op.flags >>> 4, op.imm2);
+  const sub = op.flags & SUB;
+  x[op.rd] = add32(cpu, x[op.rn], sub ? ~m >>> 0 : m, sub, (op.flags & SETF) !== 0);
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+/** The common plain forms get their own functions: ADD/SUB Xd, Xn, Xm with no shift. */
+function addReg64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  add64(cpu, x[op.rn], x[op.rn + 1], x[op.rm], x[op.rm + 1], 0, false);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function subsReg64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  add64(cpu, x[op.rn], x[op.rn + 1], ~x[op.rm] >>> 0, ~x[op.rm + 1] >>> 0, 1, true);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function addSubExtended64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  extend64(x[op.rm], x[op.rm + 1], op.flags >>> 4, op.imm2);
+  const sub = op.flags & SUB;
+  add64(cpu, x[op.rn], x[op.rn + 1], sub ? ~u64.lo >>> 0 : u64.lo, sub ? ~u64.hi >>> 0 : u64.hi, sub, (op.flags & SETF) !== 0);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function addSubExtended32(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  const m = extend32(x[op.rm], op.flags >>> 4, op.imm2);
+  const sub = op.flags & SUB;
+  x[op.rd] = add32(cpu, x[op.rn], sub ? ~m >>> 0 : m, sub, (op.flags & SETF) !== 0);
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+function addSubCarry64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  const sub = op.flags & SUB;
+  add64(cpu, x[op.rn], x[op.rn + 1], sub ? ~x[op.rm] >>> 0 : x[op.rm], sub ? ~x[op.rm + 1] >>> 0 : x[op.rm + 1], cpu.cf, (op.flags & SETF) !== 0);
+  x[op.rd] = resLo;
+  x[op.rd + 1] = resHi;
+  return NEXT;
+}
+function addSubCarry32(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  const sub = op.flags & SUB;
+  x[op.rd] = add32(cpu, x[op.rn], sub ? ~x[op.rm] >>> 0 : x[op.rm], cpu.cf, (op.flags & SETF) !== 0);
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+
+// ---- ADR/ADRP: op.imm/op.immHi = the target computed at execution from the PC
+
+function adr(cpu: Cpu, op: Op): number {
+  // op.imm is the signed byte offset (ADR) or page offset in bytes (ADRP, flags = 1).
+  const baseLo = op.flags ? (cpu.pcLo & ~0xfff) >>> 0 : cpu.pcLo;
+  const lo = baseLo + op.imm;
+  cpu.x[op.rd] = lo >>> 0;
+  cpu.x[op.rd + 1] = (cpu.pcHi + Math.floor(lo / 4294967296)) >>> 0;
+  return NEXT;
+}
+
+registerFamilies({
+  addSubImm: (op, f, e) => {
+    const flags = e.attrs.setFlags === true;
+    op.rd = flags ? regZrDest(f.rd) : regSp(f.rd);
+    op.rn = regSp(f.rn);
+    op.imm = f.imm12 << (f.sh ? 12 : 0);
+    const sub = e.attrs.op === 'sub';
+    op.exec = f.sf
+      ? sub ? (flags ? subsImm64 : subImm64) : flags ? addsImm64 : addImm64
+      : sub ? (flags ? subsImm32 : subImm32) : flags ? addsImm32 : addImm32;
+  },
+  addSubShifted: (op, f, e) => {
+    const flags = e.attrs.setFlags === true;
+    const sub = e.attrs.op === 'sub';
+    op.rd = regZrDest(f.rd);
+    op.rn = regZr(f.rn);
+    op.rm = regZr(f.rm);
+    op.imm2 = f.imm6;
+    op.flags = (sub ? SUB : 0) | (flags ? SETF : 0) | (f.shift << 4);
+    if (f.sf && f.imm6 === 0 && !sub && !flags) op.exec = addReg64;
+    else if (f.sf && f.imm6 === 0 && sub && flags) op.exec = subsReg64;
+    else op.exec = f.sf ? addSubShifted64 : addSubShifted32;
+  },
+  addSubExtended: (op, f, e) => {
+    const flags = e.attrs.setFlags === true;
+    op.rd = flags ? regZrDest(f.rd) : regSp(f.rd);
+    op.rn = regSp(f.rn);
+    op.rm = regZr(f.rm);
+    op.imm2 = f.imm3;
+    op.flags = (e.attrs.op === 'sub' ? SUB : 0) | (flags ? SETF : 0) | (f.option << 4);
+    op.exec = f.sf ? addSubExtended64 : addSubExtended32;
+  },
+  addSubCarry: (op, f, e) => {
+    op.rd = regZrDest(f.rd);
+    op.rn = regZr(f.rn);
+    op.rm = regZr(f.rm);
+    op.flags = (e.attrs.op === 'sub' ? SUB : 0) | (e.attrs.setFlags ? SETF : 0);
+    op.exec = f.sf ? addSubCarry64 : addSubCarry32;
+  },
+  adr: (op, f, e) => {
+    op.rd = regZrDest(f.rd);
+    const imm = (((f.immhi << 2) | f.immlo) << 11) >> 11;
+    const page = e.name === 'ADRP';
+    op.imm = page ? imm * 4096 : imm;
+    op.flags = page ? 1 : 0;
+    op.exec = adr;
+  },
+});

@@ -1,0 +1,197 @@
+// The machine: CPU + physical memory + MMU + devices, and the run loop (DESIGN.md decisions 3,
+// 6, 10). The loop executes decoded ops from a per-physical-page cache; inside one page it
+// stays in a tight loop, leaving only on a branch out of the page, an exception, a change of
+// translation state or the budget. Guest faults become architectural exceptions; anything else
+// thrown from guest execution is a granule bug.
+
+import { PhysMem } from '../mmu/physmem.js';
+import { Mmu } from '../mmu/access.js';
+import { MemoryFault } from '../mmu/walk.js';
+import { Cpu } from './cpu.js';
+import { decodeOp, NEXT, Op } from './decoded.js';
+import { ArchException, dataAbort, EC, instructionAbort, takeSyncException } from './exceptions.js';
+import './exec/index.js';
+
+export interface MachineOptions {
+  ramBase?: number;
+  ramSize?: number;
+  /** Architectural TLB capacity (entries). */
+  tlbEntries?: number;
+}
+
+export type StopReason = 'count' | 'until' | 'halt' | 'stop' | 'wfi' | 'handler';
+
+export interface RunResult {
+  reason: StopReason;
+  /** Instructions executed by this call. */
+  instructions: number;
+}
+
+/** A TypeScript handler that owns an exception vector entry (the kernel shim's, for example). */
+export type VectorHandler = (m: Machine) => void;
+
+const PAGE_OPS = 1024;
+
+export class Machine {
+  readonly cpu = new Cpu();
+  readonly mem: PhysMem;
+  readonly mmu: Mmu;
+  /** Instructions retired since reset. */
+  instructions = 0;
+  /** Set by devices (semihosting exit, PSCI) or the API to end run() after this instruction. */
+  haltReason: StopReason | undefined;
+  exitStatus = 0;
+  /** Counts of synchronous exceptions taken, by EC. */
+  readonly exceptionCounts = new Map<number, number>();
+  /** Handlers keyed by the vector address (low 32 bits; high half checked on call). */
+  private readonly vectorHandlers = new Map<number, { hi: number; fn: VectorHandler }>();
+  /** Decoded pages by physical page number. */
+  private readonly pages = new Map<number, (Op | undefined)[]>();
+  /** Set when cached fetch state (translation, EL, code) may be stale: re-translate the PC. */
+  private refetch = true;
+
+  constructor(o: MachineOptions = {}) {
+    this.mem = new PhysMem(o.ramBase ?? 0x40000000, o.ramSize ?? 128 * 1024 * 1024);
+    this.mmu = new Mmu(this.mem, this.cpu, o.tlbEntries ?? 1024);
+    this.cpu.hooks = {
+      translationChanged: () => {
+        this.mmu.flushHost();
+        this.mmu.refresh();
+        this.refetch = true;
+      },
+      memoryStateChanged: () => {
+        this.mmu.refresh();
+        this.refetch = true;
+      },
+      counter: () => BigInt(this.instructions),
+    };
+    this.cpu.machine = this;
+    this.cpu.mmu = this.mmu;
+    this.mmu.onCodeWrite = (paPage) => {
+      this.pages.delete(paPage);
+      this.mmu.unmarkCode(paPage);
+      this.refetch = true;
+    };
+  }
+
+  /** Lets a TypeScript handler own the vector entry at `address` (e.g. VBAR_EL1 + 0x400). */
+  setVectorHandler(address: bigint, fn: VectorHandler): void {
+    this.vectorHandlers.set(Number(address & 0xffffffffn), { hi: Number(address >> 32n), fn });
+  }
+
+  /** Drops every decoded page (IC IALLU, or code loaded behind the CPU's back). */
+  invalidateCode(): void {
+    for (const pa of this.pages.keys()) this.mmu.unmarkCode(pa);
+    this.pages.clear();
+    this.refetch = true;
+  }
+
+  /** Asks the run loop to re-translate the PC (context synchronization: ISB, exception return). */
+  contextSync(): void {
+    this.refetch = true;
+  }
+
+  private decodedPage(pa: number): (Op | undefined)[] {
+    const key = pa / 4096;
+    let page = this.pages.get(key);
+    if (!page) {
+      page = new Array<Op | undefined>(PAGE_OPS);
+      this.pages.set(key, page);
+      this.mmu.markCode(key);
+    }
+    return page;
+  }
+
+  private decodeSlot(page: (Op | undefined)[], paPage: number, idx: number): Op {
+    const off = this.mem.ramOffset(paPage + idx * 4, 4);
+    if (off < 0) throw new MemoryFault('external', 0, false, this.cpu.pcLo, this.cpu.pcHi);
+    const op = decodeOp(this.mem.u32[off >>> 2]);
+    page[idx] = op;
+    return op;
+  }
+
+  /** Turns a fault from the memory path into the Data/Instruction Abort the architecture takes. */
+  private abortFor(f: MemoryFault, fetch: boolean): ArchException {
+    if (fetch) return instructionAbort(this.cpu, f.fsc, f.vaLo, f.vaHi);
+    return dataAbort(this.cpu, f.fsc, f.write, f.vaLo, f.vaHi);
+  }
+
+  private take(e: ArchException): void {
+    this.exceptionCounts.set(e.ec, (this.exceptionCounts.get(e.ec) ?? 0) + 1);
+    takeSyncException(this.cpu, e);
+    this.refetch = true;
+  }
+
+  /**
+   * Runs until `maxInsns` instructions have retired, the PC reaches `until`, or the guest halts.
+   */
+  run(maxInsns: number, until?: bigint): RunResult {
+    const cpu = this.cpu;
+    const start = this.instructions;
+    const limit = start + maxInsns;
+    const untilLo = until === undefined ? -1 : Number(until & 0xffffffffn);
+    const untilHi = until === undefined ? -1 : Number(until >> 32n);
+    this.haltReason = undefined;
+    let page: (Op | undefined)[] = [];
+    let paPage = 0;
+    let pageLo = 0;
+    let pageHi = 0;
+    this.refetch = true;
+    while (this.instructions < limit) {
+      if (cpu.pcLo === untilLo && cpu.pcHi === untilHi) return { reason: 'until', instructions: this.instructions - start };
+      if (this.vectorHandlers.size !== 0) {
+        const h = this.vectorHandlers.get(cpu.pcLo);
+        if (h && h.hi === cpu.pcHi) {
+          h.fn(this);
+          this.refetch = true;
+          if (this.haltReason) return { reason: this.haltReason, instructions: this.instructions - start };
+          continue;
+        }
+      }
+      if (this.refetch || (cpu.pcLo & ~0xfff) >>> 0 !== pageLo || cpu.pcHi !== pageHi) {
+        try {
+          if ((cpu.pcLo & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, cpu.pcLo, cpu.pcHi, true);
+          paPage = this.mmu.translateFetch(cpu.pcLo, cpu.pcHi);
+        } catch (e) {
+          if (e instanceof MemoryFault) this.take(this.abortFor(e, true));
+          else if (e instanceof ArchException) this.take(e);
+          else throw e;
+          continue;
+        }
+        page = this.decodedPage(paPage);
+        pageLo = (cpu.pcLo & ~0xfff) >>> 0;
+        pageHi = cpu.pcHi;
+        this.refetch = false;
+      }
+      let idx = (cpu.pcLo & 0xfff) >>> 2;
+      try {
+        // The hot loop: straight-line code and branches within the page stay here.
+        for (;;) {
+          const op = page[idx] ?? this.decodeSlot(page, paPage, idx);
+          const r = op.exec(cpu, op);
+          this.instructions++;
+          if (r === NEXT) {
+            cpu.pcLo = (cpu.pcLo + 4) >>> 0;
+            if (++idx === PAGE_OPS) {
+              if (cpu.pcLo === 0) cpu.pcHi = (cpu.pcHi + 1) >>> 0;
+              break;
+            }
+          } else if (this.refetch || (cpu.pcLo & ~0xfff) >>> 0 !== pageLo || cpu.pcHi !== pageHi) break;
+          else idx = (cpu.pcLo & 0xfff) >>> 2;
+          if (this.instructions >= limit || this.haltReason !== undefined || this.refetch || cpu.pcLo === untilLo) break;
+        }
+      } catch (e) {
+        if (e instanceof ArchException) this.take(e);
+        else if (e instanceof MemoryFault) this.take(this.abortFor(e, false));
+        else throw e;
+      }
+      if (this.haltReason !== undefined) return { reason: this.haltReason, instructions: this.instructions - start };
+    }
+    return { reason: 'count', instructions: this.instructions - start };
+  }
+
+  /** Executes exactly one instruction (for tracing and single-stepping). */
+  step(): RunResult {
+    return this.run(1);
+  }
+}
