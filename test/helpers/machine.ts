@@ -1,0 +1,65 @@
+// Test fixtures: a bare machine with code at the start of RAM, with the MMU off (flat, Device
+// data accesses) or on (identity map of RAM as Normal memory, tagged or not).
+
+import { Machine } from '../../emulator/machine.js';
+
+export const RAM_BASE = 0x40000000n;
+export const CODE_BASE = RAM_BASE;
+/** Where fixtures put their page tables (the top 64 KiB of a 16 MiB RAM). */
+const TABLES = RAM_BASE + 0xff0000n;
+
+export interface FixtureOptions {
+  /** Identity-map RAM with the MMU on. */
+  mmu?: boolean;
+  /** MAIR attribute for RAM when the MMU is on: 0xF0 Tagged Normal (default) or 0xFF Normal. */
+  attr?: number;
+  ramSize?: number;
+  /**
+   * Map RAM as EL0-accessible (AP = 01). EL1 can then not execute from it (EL0-writable
+   * memory is never privileged-executable), so use this for code that runs at EL0.
+   */
+  el0?: boolean;
+}
+
+/**
+ * A machine with RAM at 0x40000000, `words` placed at the start of RAM and the PC there, at
+ * EL1 with SP_EL1 near the top of RAM. With `mmu`, RAM is identity-mapped by level-2 blocks
+ * (T0SZ = 25, so the walk starts at level 1) with TBI0 on, SCTLR_EL1.M/C/I set.
+ */
+export function bareMachine(words: number[], o: FixtureOptions = {}): Machine {
+  const ramSize = o.ramSize ?? 16 * 1024 * 1024;
+  const m = new Machine({ ramSize });
+  words.forEach((w, i) => {
+    m.mem.u32[i] = w >>> 0;
+  });
+  m.cpu.pc = CODE_BASE;
+  m.cpu.writeSp(RAM_BASE + BigInt(ramSize) - 0x20000n);
+  if (o.mmu) identityMap(m, ramSize, o.attr ?? 0xf0, o.el0 ?? false);
+  return m;
+}
+
+function write64(m: Machine, pa: bigint, v: bigint): void {
+  m.mem.view.setBigUint64(Number(pa - RAM_BASE), v, true);
+}
+
+function identityMap(m: Machine, ramSize: number, attr: number, el0: boolean): void {
+  const l1 = TABLES;
+  const l2 = TABLES + 0x1000n;
+  // L1[1] covers 0x40000000..0x7fffffff: a table of 2 MiB blocks.
+  write64(m, l1 + 8n, l2 | 3n);
+  for (let i = 0n; i < BigInt(ramSize >> 21); i++) {
+    // Block: AttrIndx 0, AP = 00 (EL1 read/write) or 01 (EL0 too), AF, inner shareable.
+    write64(m, l2 + i * 8n, (RAM_BASE + (i << 21n)) | (1n << 10n) | (3n << 8n) | (el0 ? 1n << 6n : 0n) | 1n);
+  }
+  const s = m.cpu.sys;
+  s.mair = BigInt(attr);
+  s.tcr = 25n | (1n << 37n) | (5n << 32n) | (1n << 23n); // T0SZ 25, TBI0, IPS 48-bit, EPD1
+  s.ttbr0 = l1;
+  s.sctlr |= 1n | (1n << 2n) | (1n << 12n);
+  m.cpu.hooks.translationChanged('sctlr');
+}
+
+/** Runs until the PC reaches the word after the program (or `max` instructions). */
+export function runTo(m: Machine, words: number, max = 100_000): void {
+  m.run(max, CODE_BASE + BigInt(words * 4));
+}
