@@ -20,6 +20,8 @@ export interface Disassembly {
   status: 'ok' | 'undefined' | 'unsupported';
   /** Row name in the encoding table (QEMU-style), when decoded. */
   encoding?: string;
+  /** Index into the row's aliases of the alias printed, if one was. */
+  alias?: number;
 }
 
 function printOperands(operands: Operand[], f: Fields, p: PrintCtx): string {
@@ -43,18 +45,11 @@ export function disassembleParts(word: number, address: bigint = 0n, o: DisasmOp
   if (!e.supported) return { mnemonic: '<unknown>', operands: '', status: 'unsupported', encoding: e.name };
   const f = extractFields(e, word >>> 0);
   const p: PrintCtx = { address, symbolize: o.symbolize };
-  let mnemonic = e.mnemonic;
-  let operands = e.operands;
-  for (const a of e.aliases) {
-    if (!a.asmOnly && a.when?.(f)) {
-      mnemonic = a.mnemonic;
-      operands = a.operands;
-      break;
-    }
-  }
-  const text = printOperands(operands, f, p);
+  const alias = e.aliases.findIndex((a) => !a.asmOnly && a.when?.(f));
+  const form = alias >= 0 ? e.aliases[alias] : e;
+  const text = printOperands(form.operands, f, p);
   const comment = p.comment ?? e.comment?.(f);
-  return { mnemonic: mnemonicOf(e, mnemonic, f), operands: text, comment, status: 'ok', encoding: e.name };
+  return { mnemonic: mnemonicOf(e, form.mnemonic, f), operands: text, comment, status: 'ok', encoding: e.name, alias: alias >= 0 ? alias : undefined };
 }
 
 /**

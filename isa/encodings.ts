@@ -401,7 +401,8 @@ E('BFM', 'sf:1 01 100110 N:1 immr:6 imms:6 rn:5 rd:5', 'bitfield', 'bfm', [R('rd
   undef: badBitfield, derive: nIsSf,
   attrs: { op: 'bfm' },
   aliases: [
-    A('bfc', [R('rd'), LsbWidth(true)], (f) => f.rn === 31 && f.imms < f.immr, { rn: 31 }),
+    // LLVM prints BFC over its whole range (ImmR == 0 too), not only where BFI would apply.
+    A('bfc', [R('rd'), LsbWidth(true)], (f) => f.rn === 31 && (f.immr === 0 || f.imms < f.immr), { rn: 31 }),
     A('bfi', [R('rd'), R('rn'), LsbWidth(true)], (f) => f.imms < f.immr),
     A('bfxil', [R('rd'), R('rn'), LsbWidth(false)], () => true),
   ],
@@ -546,10 +547,11 @@ E('BRK', '11010100 001 imm16:16 000 00', 'exception', 'brk', [ImmHex('imm16', 16
 E('HLT', '11010100 010 imm16:16 000 00', 'exception', 'hlt', [ImmHex('imm16', 16)], { cls: 'system', attrs: { op: 'hlt' } });
 E('UDF', '0000000000000000 imm16:16', 'udf', 'udf', [Imm('imm16', 16)], { cls: 'system' });
 
-// PSTATE fields of MSR (immediate): LLVM accepts CRm 0-1 for the single-bit fields marked 1.
-const PSTATE_FIELDS = [['UAO', 0, 3, 1], ['PAN', 0, 4, 1], ['SPSel', 0, 5, 4], ['SSBS', 3, 1, 1], ['DIT', 3, 2, 4], ['TCO', 3, 4, 4], ['DAIFSet', 3, 6, 4], ['DAIFClr', 3, 7, 4]] as const;
-for (const [field, op1, op2, immBits] of PSTATE_FIELDS) {
-  const crm = immBits === 1 ? '000 CRm:1' : 'CRm:4';
+// PSTATE fields of MSR (immediate): [field, op1, op2, CRm bits LLVM 14 decodes, bits llvm-mc
+// assembles]. LLVM prints `msr DIT, #2`..`#15` but accepts only #0 and #1, as GNU as does.
+const PSTATE_FIELDS = [['UAO', 0, 3, 1, 1], ['PAN', 0, 4, 1, 1], ['SPSel', 0, 5, 4, 4], ['SSBS', 3, 1, 1, 1], ['DIT', 3, 2, 4, 1], ['TCO', 3, 4, 4, 4], ['DAIFSet', 3, 6, 4, 4], ['DAIFClr', 3, 7, 4, 4]] as const;
+for (const [field, op1, op2, crmBits, immBits] of PSTATE_FIELDS) {
+  const crm = crmBits === 1 ? '000 CRm:1' : 'CRm:4';
   E(`MSR_i_${field}`, `1101010100 0 00 ${op1.toString(2).padStart(3, '0')} 0100 ${crm} ${op2.toString(2).padStart(3, '0')} 11111`, 'msrImm', 'msr', [Keyword(field), Imm('CRm', immBits)], {
     cls: 'system', feature: field === 'TCO' ? 'MTE' : 'base', attrs: { op: field },
   });

@@ -20,13 +20,16 @@ function withTempDir<T>(fn: (dir: string) => T): T {
   }
 }
 
-/** llvm-objdump's text for each word (mnemonic and operands, tab replaced by one space). */
-export function objdumpWords(words: number[]): string[] {
+/**
+ * llvm-objdump's text for each word, word k at address `base + 4k`: mnemonic and operands,
+ * whitespace runs as one space, without the ` <sym+off>` suffix it adds for a `.o` file.
+ */
+export function objdumpWords(words: number[], base = 0n): string[] {
   return withTempDir((dir) => {
     const src = join(dir, 'w.s');
     writeFileSync(src, words.map((w) => `.inst 0x${(w >>> 0).toString(16).padStart(8, '0')}\n`).join(''));
     execFileSync(LLVM_MC, ['-triple=aarch64', `-mattr=${MATTR}`, '-filetype=obj', src, '-o', join(dir, 'w.o')]);
-    const out = execFileSync(LLVM_OBJDUMP, ['-d', `--mattr=${MATTR}`, join(dir, 'w.o')], { maxBuffer: 1 << 30 }).toString();
+    const out = execFileSync(LLVM_OBJDUMP, ['-d', '-z', `--mattr=${MATTR}`, `--adjust-vma=0x${base.toString(16)}`, join(dir, 'w.o')], { maxBuffer: 1 << 30 }).toString();
     const texts: string[] = [];
     for (const line of out.split('\n')) {
       const m = /^\s*[0-9a-f]+:\s+(?:[0-9a-f]{2} ){4}\s*(.*)$/.exec(line);
@@ -37,9 +40,9 @@ export function objdumpWords(words: number[]): string[] {
   });
 }
 
-/** Mnemonic and operands separated by one space; trailing whitespace removed. */
+/** One line of llvm-objdump text as granule's disassembler prints it (see objdumpWords). */
 export function normalizeObjdump(text: string): string {
-  return text.replace(/\t/, ' ').replace(/\s+$/, '');
+  return text.replace(/\s+/g, ' ').trim().replace(/ (0x[0-9a-f]+) <[^>]*>/, ' $1');
 }
 
 export interface McResult {
