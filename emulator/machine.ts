@@ -41,6 +41,13 @@ export class Machine {
   /** Set by devices (semihosting exit, PSCI) or the API to end run() after this instruction. */
   haltReason: StopReason | undefined;
   exitStatus = 0;
+  /**
+   * Board hooks for the exception-generating instructions a board may own: semihosting on
+   * `HLT #imm` and firmware calls (PSCI) on `HVC/SMC #imm`. They return true when they handled
+   * the call (the instruction then completes); otherwise the instruction is UNDEFINED.
+   */
+  semihosting?: (imm: number) => boolean;
+  hypercall?: (imm: number, kind: 'hvc' | 'smc') => boolean;
   /** Counts of synchronous exceptions taken, by EC. */
   readonly exceptionCounts = new Map<number, number>();
   /** Handlers keyed by the vector address (low 32 bits; high half checked on call). */
