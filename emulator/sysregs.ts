@@ -15,8 +15,11 @@ export const SCTLR = {
   DSSBS: 1n << 44n,
 } as const;
 
-/** SCTLR_EL1 at reset: the RES1 bits (29, 28, 23, 22, 20, 11), MMU off (as QEMU's reset value). */
-export const SCTLR_RESET = 0x30d00800n;
+/**
+ * SCTLR_EL1 at reset, as QEMU 10 `-M virt -cpu max` starts a bare-metal ELF at EL1: MMU and
+ * caches off, SA/SA0/CP15BEN/EOS/nTWI/nTWE/EIS/SPAN set (read back from QEMU).
+ */
+export const SCTLR_RESET = 0xc50838n;
 
 export class SysRegs {
   sctlr = SCTLR_RESET;
@@ -83,7 +86,8 @@ export const ID = {
   /** LDGM/STGM block: 4 << 6 = 256 bytes. */
   GMID: 6n,
   CLIDR: 0x0a200023n,
-  CNTFRQ: 62_500_000n,
+  /** QEMU 10's generic timer frequency (1 GHz). */
+  CNTFRQ: 1_000_000_000n,
 } as const;
 
 type Reader = (cpu: Cpu) => bigint;
