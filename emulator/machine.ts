@@ -19,7 +19,12 @@ export interface MachineOptions {
   tlbEntries?: number;
 }
 
-export type StopReason = 'count' | 'until' | 'halt' | 'stop' | 'wfi' | 'handler';
+/**
+ * Why run() returned: the instruction budget, the `until` address, the guest halted (semihosting
+ * exit, PSCI), stop() was called, WFI with nothing to wake it, or a fault loop (exceptions taken
+ * back to back without any instruction completing, e.g. a vector that cannot be fetched).
+ */
+export type StopReason = 'count' | 'until' | 'halt' | 'stop' | 'wfi' | 'fault-loop';
 
 export interface RunResult {
   reason: StopReason;
@@ -31,6 +36,8 @@ export interface RunResult {
 export type VectorHandler = (m: Machine) => void;
 
 const PAGE_OPS = 1024;
+/** Exceptions in a row with no instruction completing before run() gives up (fault loop). */
+const FAULT_LOOP_LIMIT = 64;
 
 export class Machine {
   readonly cpu = new Cpu();
@@ -54,6 +61,10 @@ export class Machine {
   private readonly vectorHandlers = new Map<number, { hi: number; fn: VectorHandler }>();
   /** Decoded pages by physical page number. */
   private readonly pages = new Map<number, (Op | undefined)[]>();
+  /** The last synchronous exception taken (for reports). */
+  lastException: ArchException | undefined;
+  private lastExceptionAt = -1;
+  private exceptionsWithoutProgress = 0;
   /** Set when cached fetch state (translation, EL, code) may be stale: re-translate the PC. */
   private refetch = true;
 
@@ -111,7 +122,8 @@ export class Machine {
 
   private decodeSlot(page: (Op | undefined)[], paPage: number, idx: number): Op {
     const off = this.mem.ramOffset(paPage + idx * 4, 4);
-    if (off < 0) throw new MemoryFault('external', 0, false, this.cpu.pcLo, this.cpu.pcHi);
+    // Fetching from something that is not RAM: a synchronous external abort on the fetch.
+    if (off < 0) throw instructionAbort(this.cpu, 0x10, this.cpu.pcLo, this.cpu.pcHi);
     const op = decodeOp(this.mem.u32[off >>> 2]);
     page[idx] = op;
     return op;
@@ -125,8 +137,20 @@ export class Machine {
 
   private take(e: ArchException): void {
     this.exceptionCounts.set(e.ec, (this.exceptionCounts.get(e.ec) ?? 0) + 1);
+    this.lastException = e;
+    if (this.instructions === this.lastExceptionAt) {
+      if (++this.exceptionsWithoutProgress >= FAULT_LOOP_LIMIT) this.haltReason = 'fault-loop';
+    } else {
+      this.lastExceptionAt = this.instructions;
+      this.exceptionsWithoutProgress = 0;
+    }
     takeSyncException(this.cpu, e);
     this.refetch = true;
+  }
+
+  /** Requests run() to return after the current instruction (API and hooks). */
+  stop(): void {
+    this.haltReason = 'stop';
   }
 
   /**

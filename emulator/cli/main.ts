@@ -7,6 +7,7 @@ import { CliError } from './common.js';
 import { registerAsm } from './asm.js';
 import { registerDisasm } from './disasm.js';
 import { registerBench } from './bench.js';
+import { registerRun } from './run.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   program.configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'granule: error:')) });
   registerAsm(program);
   registerDisasm(program);
+  registerRun(program);
   registerBench(program);
   program.helpCommand('help [command]', 'show help for a command');
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'granule: error:')) });

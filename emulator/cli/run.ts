@@ -1,0 +1,130 @@
+// `granule run FILE [options] [-- GUEST-ARGS...]`: runs an ELF64 AArch64 executable (or a .s
+// source, assembled on the fly) on a bare-metal virt board or, by default, in Linux user mode.
+
+import type { Command } from 'commander';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ElfError } from '../loader/elf.js';
+import { loadElfPhysical } from '../loader/load.js';
+import { createVirtMachine, VIRT_DEFAULT_RAM, VIRT_RAM_BASE } from '../devices/virt.js';
+import type { OutputSink } from '../devices/output.js';
+import type { Machine } from '../machine.js';
+import { CliError, UsageError, hex, parseNumber } from './common.js';
+import { Tracer } from '../trace.js';
+import { collectStats, formatStats } from '../stats.js';
+import { assembleSourceFile, isAssemblySource } from './source.js';
+
+interface RunOptions {
+  machine: string;
+  mem?: string;
+  maxInsns?: string;
+  trace?: boolean;
+  stats?: boolean;
+  json?: boolean;
+  statsFile?: string;
+  cpu: string;
+}
+
+/** Exit status when --max-insns stops the guest (like timeout(1)). */
+export const EXIT_MAX_INSNS = 124;
+
+const stdoutSink: OutputSink = { write: (b) => void process.stdout.write(b) };
+const stderrSink: OutputSink = { write: (b) => void process.stderr.write(b) };
+
+function readProgram(file: string, base: bigint): Uint8Array {
+  if (isAssemblySource(file)) return assembleSourceFile(file, base);
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new CliError(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/** Runs a bare-metal program on the virt board; returns the exit status. */
+function runVirt(file: string, o: RunOptions): number {
+  const ramSize = o.mem === undefined ? VIRT_DEFAULT_RAM : Number(parseNumber(o.mem, '--mem size', true));
+  if (ramSize < 1 << 20 || ramSize > 4 * 1024 ** 3 || ramSize % 4096 !== 0) throw new UsageError(`--mem must be a multiple of 4 KiB between 1M and 4G, not '${o.mem}'`);
+  const maxInsns = o.maxInsns === undefined ? Infinity : Number(parseNumber(o.maxInsns, '--max-insns count'));
+  const bytes = readProgram(file, BigInt(VIRT_RAM_BASE));
+  const m = createVirtMachine({ ramSize, uart: stdoutSink, stdout: stdoutSink, stderr: stderrSink });
+  let entry: bigint;
+  try {
+    entry = loadElfPhysical(m, bytes).entry;
+  } catch (e) {
+    if (e instanceof ElfError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+  m.cpu.pc = entry;
+  const tracer = o.trace ? new Tracer(m, (line) => process.stderr.write(line + '\n')) : undefined;
+  const reason = runGuest(m, maxInsns, tracer);
+  const status = report(m, reason, maxInsns);
+  emitStats(m, o);
+  return status;
+}
+
+/** Runs in chunks (so a huge budget never overflows a counter) until the guest stops. */
+function runGuest(m: Machine, maxInsns: number, tracer: Tracer | undefined): string {
+  const CHUNK = 1 << 24;
+  for (;;) {
+    const left = maxInsns - m.instructions;
+    if (left <= 0) return 'max-insns';
+    const r = tracer ? tracer.run(Math.min(left, CHUNK)) : m.run(Math.min(left, CHUNK));
+    if (r.reason !== 'count') return r.reason;
+  }
+}
+
+function report(m: Machine, reason: string, maxInsns: number): number {
+  const pc = hex(m.cpu.pc);
+  switch (reason) {
+    case 'halt':
+      return m.exitStatus & 0xff;
+    case 'max-insns':
+      process.stderr.write(`granule: stopped after ${maxInsns} instructions (--max-insns) at pc ${pc}\n`);
+      return EXIT_MAX_INSNS;
+    case 'wfi':
+      process.stderr.write(`granule: the guest waits for an interrupt that can never arrive (WFI at pc ${pc})\n`);
+      return 1;
+    case 'fault-loop': {
+      const e = m.lastException;
+      const detail = e ? `ESR ${hex(e.esr)}${e.hasFar ? `, FAR ${hex((BigInt(e.farHi >>> 0) << 32n) | BigInt(e.farLo >>> 0))}` : ''}` : '';
+      process.stderr.write(`granule: the guest is stuck taking exceptions without executing an instruction (${detail}; VBAR_EL1 ${hex(m.cpu.sys.vbar)}, pc ${pc})\n`);
+      return 1;
+    }
+    default:
+      process.stderr.write(`granule: guest stopped (${reason}) at pc ${pc}\n`);
+      return 1;
+  }
+}
+
+function emitStats(m: Machine, o: RunOptions): void {
+  if (!o.stats && !o.statsFile) return;
+  const stats = collectStats(m, o.cpu);
+  if (o.statsFile) writeFileSync(o.statsFile, JSON.stringify(stats, null, 2) + '\n');
+  if (o.stats) {
+    if (o.json) process.stdout.write(JSON.stringify(stats) + '\n');
+    else process.stderr.write(formatStats(stats));
+  }
+}
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('run an ELF64 AArch64 executable or a .s source')
+    .argument('<file>', 'ELF64 AArch64 executable, or assembly source (.s/.S)')
+    .argument('[guest-args...]', 'arguments for the guest (after --)')
+    .option('--machine <kind>', 'user (Linux user mode with the kernel shim) or virt (QEMU-virt-compatible bare metal)', 'user')
+    .option('--cpu <model>', 'timing model: none (functional)', 'none')
+    .option('--mem <size>', 'guest RAM, e.g. 128M (virt: at 0x40000000)')
+    .option('--max-insns <n>', 'stop a runaway guest after N instructions (exit status 124)')
+    .option('--trace', 'print each executed instruction with the registers it changed (stderr)')
+    .option('--stats', 'print a summary at exit (stderr; with --json, JSON on stdout)')
+    .option('--json', 'machine-readable --stats')
+    .option('--stats-file <file>', 'write the --stats JSON to a file')
+    .action((file: string, _guestArgs: string[], o: RunOptions) => {
+      if (o.cpu !== 'none') throw new UsageError(`--cpu ${o.cpu}: only the functional model ('none') exists yet`);
+      let status: number;
+      if (o.machine === 'virt') status = runVirt(file, o);
+      else if (o.machine === 'user') throw new CliError('--machine user needs the kernel shim, which granule does not have yet; use --machine virt for bare-metal programs', 2);
+      else throw new UsageError(`unknown --machine '${o.machine}' (expected user or virt)`);
+      process.exitCode = status;
+    });
+}
