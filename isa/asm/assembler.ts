@@ -1,0 +1,768 @@
+// The assembler driver: GNU as syntax for AArch64 in two passes, producing a static executable
+// image (no relocations: every value is absolute once the sections are placed).
+//
+// Pass 1 reads the source (macros, conditionals, includes and repetitions are expanded here,
+// once), sizes every statement and records what pass 2 has to finish as items in program order.
+// Between the passes the sections are laid out. Pass 2 evaluates and encodes the items.
+// Errors never stop a pass: each is reported once, with the column of the offending token.
+
+import { encodeInstruction } from './encoder.js';
+import type { ElfSegment, ElfSymbol } from './elf-writer.js';
+import { evalExpr, parseExpr, type Expr, type SymbolResolver } from './expr.js';
+import { layoutSections, mappingSymbols, Section, sectionSegments, type PoolEntry, type SectionKind } from './layout.js';
+import { AsmError, tokenize, TokenCursor, type SourceLoc, type Token } from './lexer.js';
+import { bindMacroArgs, expandBody, type MacroDef } from './macros.js';
+import { fileStatements, leadingName, type Statement } from './source.js';
+import { DIRECTIVES, CONDITIONALS } from './directives.js';
+
+export { toFlatBinary } from './layout.js';
+export { AsmError } from './lexer.js';
+
+export interface AssembleOptions {
+  /** Name used in diagnostics; default `<stdin>`. */
+  file?: string;
+  /** Address of `.text`; default 0x400000. Must be a multiple of 4 KiB. */
+  base?: bigint;
+  /**
+   * Reads an `.include`d file. Relative paths are resolved against the including file's
+   * directory before this is called, and diagnostics name the file by that resolved path.
+   * Without it, `.include` is an error.
+   */
+  readInclude?: (path: string) => string;
+}
+
+export interface AssembledImage {
+  entry: bigint;
+  segments: ElfSegment[];
+  symbols: ElfSymbol[];
+}
+
+export interface AssembleResult {
+  errors: AsmError[];
+  /** Present only when there are no errors. */
+  image?: AssembledImage;
+}
+
+/** Assembles GNU as AArch64 source into a static executable image. */
+export function assemble(source: string, opts: AssembleOptions = {}): AssembleResult {
+  const base = opts.base ?? 0x400000n;
+  if (base < 0n || base >= 1n << 64n || base % 0x1000n !== 0n) throw new RangeError(`base address ${base} is not a 4 KiB-aligned 64-bit address`);
+  return new Assembler(opts, base).run(source);
+}
+
+/** A place in a section: the address of a statement once the sections are laid out. */
+export interface Pos {
+  section: Section;
+  offset: number;
+}
+
+type Mode = { pass: 1; trial: 0 | 1 } | { pass: 2 };
+
+/** One definition of an equated symbol (`sym = expr`, `.set`, `.equ`). */
+interface EquateDef {
+  expr: Expr;
+  pos: Pos;
+  loc: SourceLoc;
+  /** Pass 1 value under each trial layout, if it could be evaluated where it was defined. */
+  pair?: [bigint, bigint];
+  /** Pass 2 value, set when pass 2 reaches the definition. */
+  value?: bigint;
+  poisoned?: boolean;
+  busy?: boolean;
+}
+
+export interface Sym {
+  name: string;
+  kind: 'none' | 'label' | 'equate';
+  pos?: Pos;
+  defs: EquateDef[];
+  /** The definition in force during pass 1 / pass 2 (equates may be redefined). */
+  cur1?: number;
+  cur2?: number;
+  binding: ElfSymbol['binding'];
+  type: ElfSymbol['type'];
+  size: number;
+}
+
+/** Work left for pass 2, in program order. */
+export type Item =
+  | { kind: 'insn'; pos: Pos; mn: Token; tokens: Token[]; start: number; file: string; line: number; lit?: PoolEntry }
+  | { kind: 'data'; pos: Pos; size: 1 | 2 | 4 | 8; exprs: Expr[] }
+  | { kind: 'pool'; entries: PoolEntry[] }
+  | { kind: 'equate'; sym: Sym; def: number }
+  | { kind: 'local'; label: string }
+  | { kind: 'size'; pos: Pos; sym: Sym; expr: Expr };
+
+interface Frame {
+  stmts: Statement[];
+  next: number;
+  kind: 'file' | 'macro' | 'repeat';
+  /** Depth of the conditional stack when the frame started: it must end balanced. */
+  condDepth: number;
+}
+
+export interface Conditional {
+  /** This branch is being assembled. */
+  active: boolean;
+  /** A branch was taken already (or the enclosing block is inactive): the rest are skipped. */
+  done: boolean;
+  elseSeen: boolean;
+  loc: SourceLoc;
+}
+
+const MAX_MACRO_DEPTH = 100;
+const MAX_INCLUDE_DEPTH = 32;
+/** Statements one run may expand to: stops runaway recursion or `.rept` before the host runs out. */
+const MAX_STATEMENTS = 5_000_000;
+const NOP = 0xd503201f;
+
+export function le(value: bigint, size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let v = BigInt.asUintN(64, value);
+  for (let i = 0; i < size; i++, v >>= 8n) out[i] = Number(v & 0xffn);
+  return out;
+}
+
+/**
+ * GNU's truncation check (read.c, emit_expr): a value fits in `size` bytes when either it or its
+ * negation has no bits above them, so `.byte` takes -255..255.
+ */
+export function fitsIn(value: bigint, size: number): boolean {
+  if (size >= 8) return true;
+  const high = BigInt.asUintN(64, ~((1n << BigInt(size * 8)) - 1n));
+  return (BigInt.asUintN(64, value) & high) === 0n || (BigInt.asUintN(64, -value) & high) === 0n;
+}
+
+export const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
+
+/** The location where an expression starts (its leftmost token). */
+export function exprLoc(e: Expr): SourceLoc {
+  return e.kind === 'binary' ? exprLoc(e.left) : e.loc;
+}
+
+function exprUses(e: Expr, kinds: Expr['kind'][]): boolean {
+  if (kinds.includes(e.kind)) return true;
+  if (e.kind === 'unary') return exprUses(e.arg, kinds);
+  if (e.kind === 'binary') return exprUses(e.left, kinds) || exprUses(e.right, kinds);
+  return false;
+}
+
+function exprKey(e: Expr): string {
+  switch (e.kind) {
+    case 'num': return e.value.toString();
+    case 'sym': return `$${e.name}`;
+    case 'unary': return `(${e.op}${exprKey(e.arg)})`;
+    case 'binary': return `(${exprKey(e.left)}${e.op}${exprKey(e.right)})`;
+    default: return '?';
+  }
+}
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i + 1);
+}
+
+export class Assembler {
+  readonly errors: AsmError[] = [];
+  readonly sections: Section[] = [];
+  readonly symbols = new Map<string, Sym>();
+  readonly macros = new Map<string, MacroDef>();
+  readonly items: Item[] = [];
+  readonly conds: Conditional[] = [];
+  section: Section;
+  previous: Section;
+  readonly sectionStack: [Section, Section][] = [];
+  private readonly frames: Frame[] = [];
+  private readonly localDefs = new Map<string, Pos[]>();
+  private readonly localCount = new Map<string, number>();
+  private macroCount = 0;
+  private statementCount = 0;
+  private readonly file: string;
+
+  constructor(
+    readonly opts: AssembleOptions,
+    readonly base: bigint,
+  ) {
+    this.file = opts.file ?? '<stdin>';
+    this.section = this.previous = this.sectionNamed('.text', 'text', 'ax');
+  }
+
+  report(e: unknown): void {
+    if (e instanceof AsmError) this.errors.push(e);
+    else throw e;
+  }
+
+  run(source: string): AssembleResult {
+    this.pushFile(source, this.file);
+    for (let s = this.nextStatement(); s; s = this.nextStatement()) this.statement(s);
+    for (const s of this.sections) this.dumpPools(s);
+    const { misaligned, end } = layoutSections(this.sections, this.base);
+    if (misaligned) {
+      const loc = misaligned.alignLoc ?? { file: this.file, line: 1, col: 1 };
+      this.report(new AsmError(`alignment ${misaligned.align} of '${misaligned.name}' is larger than the alignment of the base address ${hex(this.base)}`, loc));
+    }
+    if (end >= 1n << 64n) this.report(new AsmError('the program does not fit in the 64-bit address space above the base address', { file: this.file, line: 1, col: 1 }));
+    for (const item of this.items) this.pass2(item);
+    const errors = this.sortedErrors();
+    return errors.length ? { errors } : { errors, image: this.image() };
+  }
+
+  private sortedErrors(): AsmError[] {
+    const seen = new Set<string>();
+    const files: string[] = [];
+    const unique = this.errors.filter((e) => {
+      const key = e.format();
+      if (seen.has(key)) return false;
+      seen.add(key);
+      if (!files.includes(e.loc.file)) files.push(e.loc.file);
+      return true;
+    });
+    const rank = (e: AsmError): number[] => [files.indexOf(e.loc.file), e.loc.line, e.loc.col];
+    return unique.sort((a, b) => {
+      const [x, y] = [rank(a), rank(b)];
+      return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+    });
+  }
+
+  // --- Reading statements -------------------------------------------------------------------
+
+  private pushFile(text: string, file: string): void {
+    const { statements, error } = fileStatements(text, file);
+    if (error) this.report(error);
+    this.frames.push({ stmts: statements, next: 0, kind: 'file', condDepth: this.conds.length });
+  }
+
+  private nextStatement(): Statement | undefined {
+    for (;;) {
+      const frame = this.frames.at(-1);
+      if (!frame) return undefined;
+      if (frame.next < frame.stmts.length) {
+        if (++this.statementCount > MAX_STATEMENTS) {
+          const s = frame.stmts[frame.next];
+          this.report(new AsmError(`more than ${MAX_STATEMENTS} statements after expansion: runaway macro or .rept?`, { file: s.file, line: s.line, col: s.col }));
+          this.frames.length = 0;
+          return undefined;
+        }
+        return frame.stmts[frame.next++];
+      }
+      this.popFrame();
+    }
+  }
+
+  private popFrame(): Frame | undefined {
+    const frame = this.frames.pop();
+    if (!frame) return undefined;
+    while (this.conds.length > frame.condDepth) {
+      const c = this.conds.pop()!;
+      if (frame.kind !== 'macro') this.report(new AsmError(`'.if' without matching '.endif'`, c.loc));
+    }
+    return frame;
+  }
+
+  /** `.exitm`: leaves the innermost macro expansion. */
+  exitMacro(loc: SourceLoc): void {
+    if (!this.frames.some((f) => f.kind === 'macro')) throw new AsmError("'.exitm' outside a macro", loc);
+    while (this.popFrame()?.kind !== 'macro');
+  }
+
+  /** `.end`: nothing after it is assembled. */
+  endInput(): void {
+    this.frames.length = 0;
+    this.conds.length = 0;
+  }
+
+  /** Collects the statements up to the `close` that matches, nesting on `opens`. */
+  captureBody(open: SourceLoc, opener: string, opens: string[], close: string): Statement[] | undefined {
+    const frame = this.frames.at(-1)!;
+    const body: Statement[] = [];
+    let depth = 0;
+    while (frame.next < frame.stmts.length) {
+      const s = frame.stmts[frame.next++];
+      const name = leadingName(s.text);
+      if (opens.includes(name)) depth++;
+      else if (name === close && depth-- === 0) return body;
+      body.push(s);
+    }
+    this.report(new AsmError(`'${opener}' without matching '${close}'`, open));
+    return undefined;
+  }
+
+  /** Runs `stmts` next (a macro expansion or repetition). */
+  pushStatements(stmts: Statement[], kind: 'macro' | 'repeat', loc: SourceLoc): void {
+    if (kind === 'macro' && this.frames.filter((f) => f.kind === 'macro').length >= MAX_MACRO_DEPTH) {
+      throw new AsmError(`macros nested more than ${MAX_MACRO_DEPTH} deep`, loc);
+    }
+    this.frames.push({ stmts, next: 0, kind, condDepth: this.conds.length });
+  }
+
+  /** `.include "path"`: path relative to the including file's directory. */
+  include(path: string, loc: SourceLoc): void {
+    if (!this.opts.readInclude) throw new AsmError('.include is not available here (no file access)', loc);
+    if (this.frames.filter((f) => f.kind === 'file').length >= MAX_INCLUDE_DEPTH) throw new AsmError(`includes nested more than ${MAX_INCLUDE_DEPTH} deep`, loc);
+    const resolved = path.startsWith('/') ? path : dirname(loc.file) + path;
+    let text: string;
+    try {
+      text = this.opts.readInclude(resolved);
+    } catch (e) {
+      throw new AsmError(`cannot read '${resolved}': ${(e as Error).message}`, loc);
+    }
+    this.pushFile(text, resolved);
+  }
+
+  get active(): boolean {
+    return this.conds.at(-1)?.active ?? true;
+  }
+
+  private statement(s: Statement): void {
+    // Skipped conditional blocks are not tokenized: only their conditionals are followed.
+    if (!this.active && !CONDITIONALS.has(leadingName(s.text))) return;
+    try {
+      const c = new TokenCursor(tokenize(s.text, s, s.col), s.file, s.line);
+      this.parseStatement(c, s);
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  private parseStatement(c: TokenCursor, s: Statement): void {
+    this.labels(c, this.active);
+    if (c.atEnd()) return;
+    const t = c.peek();
+    const name = t.kind === 'ident' ? t.text.toLowerCase() : '';
+    const directive = DIRECTIVES.get(name);
+    if (!this.active) {
+      c.next();
+      return CONDITIONALS.has(name) ? directive?.(this, c, s, t) : undefined;
+    }
+    if (t.kind === 'ident' && c.isPunct('=', 1)) {
+      c.next();
+      c.next();
+      return this.equateStatement(t.text, c.loc(t), c);
+    }
+    if (t.kind !== 'ident') throw c.error(`unexpected '${t.text}': expected a label, directive or instruction`, t);
+    if (directive) {
+      c.next();
+      return directive(this, c, s, t);
+    }
+    const macro = this.macros.get(name);
+    if (macro) return this.invokeMacro(macro, s, t, c);
+    if (name.startsWith('.')) throw c.error(`unknown directive '${t.text}'`, t);
+    this.instruction(c, t);
+  }
+
+  /** Labels at the start of a statement: `name:` and numeric local labels `1:`. */
+  private labels(c: TokenCursor, define: boolean): void {
+    while (c.isPunct(':', 1) && !c.isPunct(':', 2)) {
+      const t = c.peek();
+      const local = t.kind === 'number' && /^\d+$/.test(t.text);
+      if (t.kind !== 'ident' && !local) return;
+      try {
+        if (define && local) this.defineLocal(t.text);
+        else if (define) this.defineLabel(t.text, c.loc(t));
+      } catch (e) {
+        this.report(e);
+      }
+      c.next();
+      c.next();
+    }
+  }
+
+  expectEnd(c: TokenCursor): void {
+    if (!c.atEnd()) throw c.error(`unexpected '${c.peek().text}' at end of statement`);
+  }
+
+  private invokeMacro(def: MacroDef, s: Statement, name: Token, c: TokenCursor): void {
+    const at = name.col - s.col + name.text.length;
+    const loc = c.loc(name);
+    const values = bindMacroArgs(def, s.text.slice(at), { ...loc, col: name.col + name.text.length });
+    this.pushStatements(expandBody(def.body, values, this.macroCount++), 'macro', loc);
+  }
+
+  // --- Sections -----------------------------------------------------------------------------
+
+  sectionNamed(name: string, kind: SectionKind, flags: string): Section {
+    let s = this.sections.find((x) => x.name === name);
+    if (!s) {
+      s = new Section(name, kind, this.sections.length, flags);
+      this.sections.push(s);
+    }
+    return s;
+  }
+
+  switchTo(s: Section): void {
+    if (s !== this.section) {
+      this.previous = this.section;
+      this.section = s;
+    }
+  }
+
+  here(): Pos {
+    return { section: this.section, offset: this.section.size };
+  }
+
+  /** Reserves bytes in the current section, turning a section overflow into a source error. */
+  reserve(n: number, loc: SourceLoc): number {
+    try {
+      return this.section.reserve(n);
+    } catch (e) {
+      throw e instanceof RangeError ? new AsmError(e.message, loc) : e;
+    }
+  }
+
+  /** Appends constant bytes; .bss only takes zeros (GNU: "attempt to store non-zero value"). */
+  emitBytes(bytes: Uint8Array, state: 'code' | 'data', loc: SourceLoc): void {
+    if (bytes.length === 0) return;
+    const s = this.section;
+    if (s.nobits && bytes.some((b) => b !== 0)) throw this.nonZeroInBss(loc);
+    s.mark(state);
+    this.reserve(bytes.length, loc);
+    s.write(s.size - bytes.length, bytes);
+  }
+
+  nonZeroInBss(loc: SourceLoc): AsmError {
+    return new AsmError(`attempt to store non-zero value in section '${this.section.name}'`, loc);
+  }
+
+  /**
+   * Pads to a multiple of `align` (GNU as manual, ".balign"). Without a fill, code sections get
+   * NOPs (zeros first for a part that is not a whole instruction, as GNU's
+   * aarch64_handle_align does), other sections zeros. Nothing happens if more than `max` bytes
+   * would be needed. The section's alignment grows either way.
+   */
+  alignTo(align: number, fill: bigint | undefined, max: number | undefined, loc: SourceLoc): void {
+    const s = this.section;
+    s.recordAlign(align, loc);
+    const pad = (align - (s.size % align)) % align;
+    if (pad === 0 || (max !== undefined && pad > max)) return;
+    if (fill === undefined && s.kind === 'text') {
+      this.emitBytes(new Uint8Array(pad % 4), 'data', loc);
+      const nops = new Uint8Array(pad - (pad % 4));
+      for (let i = 0; i < nops.length; i += 4) nops.set(le(BigInt(NOP), 4), i);
+      this.emitBytes(nops, 'code', loc);
+    } else {
+      this.emitBytes(new Uint8Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))), 'data', loc);
+    }
+  }
+
+  /** GNU aligns instructions in code sections (md_assemble, frag_align_code). */
+  private alignCode(loc: SourceLoc): void {
+    const s = this.section;
+    if (s.kind === 'text' && s.size % 4 !== 0) this.emitBytes(new Uint8Array(4 - (s.size % 4)), 'data', loc);
+    s.recordAlign(4);
+  }
+
+  /** `.byte`, `.word`, `.inst`...: values evaluated in pass 2. */
+  emitData(size: 1 | 2 | 4 | 8, exprs: Expr[], code: boolean, loc: SourceLoc): void {
+    if (exprs.length === 0) return;
+    if (code) this.alignCode(loc);
+    this.section.mark(code ? 'code' : 'data');
+    const offset = this.reserve(size * exprs.length, loc);
+    this.items.push({ kind: 'data', pos: { section: this.section, offset }, size, exprs });
+  }
+
+  /**
+   * Places the section's pending literal pools here, 4-byte entries first, then the 8-byte
+   * ones, each pool aligned to its entry size with zeros (GNU's s_ltorg).
+   */
+  dumpPools(s: Section): void {
+    const saved = this.section;
+    this.section = s;
+    for (const size of [4, 8] as const) {
+      const entries = s.pools.get(size);
+      if (!entries?.length) continue;
+      s.pools.delete(size);
+      s.mark('data');
+      this.alignTo(size, 0n, undefined, entries[0].loc);
+      for (const e of entries) e.offset = this.reserve(size, e.loc);
+      this.items.push({ kind: 'pool', entries });
+    }
+    this.section = saved;
+  }
+
+  private addLiteral(expr: Expr, size: 4 | 8, pos: Pos): PoolEntry {
+    let key: string | undefined;
+    if (!exprUses(expr, ['dot', 'localref'])) {
+      const v = this.tryConstant(expr, pos);
+      key = 'value' in v ? `#${v.value}` : exprKey(expr);
+    }
+    const pool = pos.section.pools.get(size) ?? [];
+    pos.section.pools.set(size, pool);
+    const known = key === undefined ? undefined : pool.find((e) => e.key === key);
+    if (known) return known;
+    const entry: PoolEntry = { expr, size, loc: exprLoc(expr), key, section: pos.section, at: pos.offset };
+    pool.push(entry);
+    return entry;
+  }
+
+  private instruction(c: TokenCursor, mn: Token): void {
+    const loc = c.loc(mn);
+    const s = this.section;
+    if (s.nobits) {
+      this.reserve(4, loc);
+      throw this.nonZeroInBss(loc);
+    }
+    this.alignCode(loc);
+    s.mark('code');
+    const pos = this.here();
+    const item: Item = { kind: 'insn', pos, mn, tokens: c.tokens, start: c.pos + 1, file: c.file, line: c.line };
+    this.reserve(4, loc);
+    c.next();
+    encodeInstruction(mn, c, {
+      pc: 0n,
+      resolver: this.resolver({ pass: 1, trial: 0 }, pos),
+      sizing: true,
+      literal: (expr, size) => {
+        item.lit = this.addLiteral(expr, size, pos);
+        return 0n;
+      },
+    });
+    this.items.push(item);
+  }
+
+  // --- Symbols ------------------------------------------------------------------------------
+
+  sym(name: string): Sym {
+    let s = this.symbols.get(name);
+    if (!s) {
+      s = { name, kind: 'none', defs: [], binding: 'local', type: 'notype', size: 0 };
+      this.symbols.set(name, s);
+    }
+    return s;
+  }
+
+  isDefined(name: string): boolean {
+    const s = this.symbols.get(name);
+    return s !== undefined && (s.kind === 'label' || s.cur1 !== undefined);
+  }
+
+  private defineLabel(name: string, loc: SourceLoc): void {
+    const s = this.sym(name);
+    if (s.kind !== 'none') throw new AsmError(`symbol '${name}' is already defined`, loc);
+    s.kind = 'label';
+    s.pos = this.here();
+  }
+
+  private defineLocal(label: string): void {
+    const defs = this.localDefs.get(label) ?? [];
+    defs.push(this.here());
+    this.localDefs.set(label, defs);
+    this.items.push({ kind: 'local', label });
+  }
+
+  /** `name = expr` and the `.set` family; a definition that does not parse defines the name
+   *  anyway (as a value already reported wrong), so its uses do not each report it undefined. */
+  equateStatement(name: string, loc: SourceLoc, c: TokenCursor, once = false): void {
+    let expr: Expr;
+    try {
+      expr = parseExpr(c);
+      this.expectEnd(c);
+    } catch (e) {
+      const s = this.sym(name);
+      if (s.kind === 'none') {
+        s.kind = 'equate';
+        s.cur1 = s.defs.push({ expr: { kind: 'num', value: 0n, loc }, pos: this.here(), loc, poisoned: true }) - 1;
+      }
+      throw e;
+    }
+    this.defineEquate(name, expr, loc, once);
+  }
+
+  private defineEquate(name: string, expr: Expr, loc: SourceLoc, once: boolean): void {
+    const s = this.sym(name);
+    if (s.kind === 'label' || (once && s.kind === 'equate')) throw new AsmError(`symbol '${name}' is already defined`, loc);
+    s.kind = 'equate';
+    const def: EquateDef = { expr, pos: this.here(), loc };
+    const index = s.defs.push(def) - 1;
+    try {
+      def.pair = [this.evalDef(s, index, { pass: 1, trial: 0 }), this.evalDef(s, index, { pass: 1, trial: 1 })];
+    } catch (e) {
+      if (!(e instanceof AsmError)) throw e;
+    }
+    s.cur1 = index;
+    this.items.push({ kind: 'equate', sym: s, def: index });
+  }
+
+  /** Evaluates definition `index` of an equate; the symbol itself means its previous value. */
+  private evalDef(s: Sym, index: number, mode: Mode): bigint {
+    const def = s.defs[index];
+    if (def.busy) throw new AsmError(`symbol '${s.name}' is defined in terms of itself`, def.loc);
+    const key = mode.pass === 1 ? 'cur1' : 'cur2';
+    const saved = s[key];
+    s[key] = index > 0 ? index - 1 : undefined;
+    def.busy = true;
+    try {
+      return evalExpr(def.expr, this.resolver(mode, def.pos));
+    } finally {
+      def.busy = false;
+      s[key] = saved;
+    }
+  }
+
+  private trialBase(s: Section, trial: 0 | 1): bigint {
+    // Two made-up layouts: a value that comes out the same in both does not depend on where
+    // the sections go (a constant, or a difference of labels in one section).
+    const k = BigInt(s.index + 1) << 40n;
+    return trial === 0 ? k : 3n * k + 0x5a5a5n;
+  }
+
+  private addr(pos: Pos, mode: Mode): bigint {
+    const base = mode.pass === 2 ? pos.section.addr : this.trialBase(pos.section, mode.trial);
+    return base + BigInt(pos.offset);
+  }
+
+  private symbolValue(name: string, mode: Mode): bigint | undefined {
+    const s = this.symbols.get(name);
+    if (!s) return undefined;
+    if (s.kind === 'label') return this.addr(s.pos!, mode);
+    if (s.kind !== 'equate') return undefined;
+    // Pass 2 before the first definition: GNU binds a forward reference to that definition.
+    const index = mode.pass === 1 ? s.cur1 : (s.cur2 ?? 0);
+    if (index === undefined) return undefined;
+    const def = s.defs[index];
+    const known = mode.pass === 1 ? def.pair?.[mode.trial] : def.value;
+    if (known !== undefined) return known;
+    if (def.poisoned) return 0n;
+    return this.evalDef(s, index, mode);
+  }
+
+  private localValue(label: string, dir: 'b' | 'f', mode: Mode): bigint | undefined {
+    const defs = this.localDefs.get(label) ?? [];
+    const seen = mode.pass === 1 ? defs.length : (this.localCount.get(label) ?? 0);
+    const pos = defs[dir === 'b' ? seen - 1 : seen];
+    if (mode.pass === 1 && dir === 'f') return undefined;
+    return pos && this.addr(pos, mode);
+  }
+
+  resolver(mode: Mode, pos: Pos): SymbolResolver {
+    return {
+      symbol: (name) => this.symbolValue(name, mode),
+      localLabel: (label, dir) => this.localValue(label, dir, mode),
+      dot: () => this.addr(pos, mode),
+    };
+  }
+
+  private tryConstant(e: Expr, pos: Pos): { value: bigint } | { error: AsmError } {
+    try {
+      const a = evalExpr(e, this.resolver({ pass: 1, trial: 0 }, pos));
+      const b = evalExpr(e, this.resolver({ pass: 1, trial: 1 }, pos));
+      if (a === b) return { value: a };
+      return { error: new AsmError('expected a constant expression, not an address', exprLoc(e)) };
+    } catch (err) {
+      if (!(err instanceof AsmError)) throw err;
+      const undefinedName = /^undefined (symbol|local label)/.test(err.message);
+      return { error: undefinedName ? new AsmError(`${err.message}: the value must be known at this point`, err.loc) : err };
+    }
+  }
+
+  /** A value that pass 1 must know (sizes, counts, conditions): constant where it is written. */
+  constant(e: Expr): bigint {
+    const v = this.tryConstant(e, this.here());
+    if ('error' in v) throw v.error;
+    return v.value;
+  }
+
+  // --- Pass 2 -------------------------------------------------------------------------------
+
+  private pass2(item: Item): void {
+    try {
+      this.finish(item);
+    } catch (e) {
+      this.report(e);
+    }
+  }
+
+  private finish(item: Item): void {
+    const mode: Mode = { pass: 2 };
+    switch (item.kind) {
+      case 'insn': {
+        const c = new TokenCursor(item.tokens, item.file, item.line);
+        c.pos = item.start;
+        const pc = this.addr(item.pos, mode);
+        const lit = item.lit;
+        const word = encodeInstruction(item.mn, c, {
+          pc,
+          resolver: this.resolver(mode, item.pos),
+          sizing: false,
+          literal: () => (lit?.offset === undefined ? pc : lit.section.addr + BigInt(lit.offset)),
+        });
+        item.pos.section.write(item.pos.offset, le(BigInt(word), 4));
+        return;
+      }
+      case 'data':
+        item.exprs.forEach((e, i) => this.pass2Value(e, item.size, { section: item.pos.section, offset: item.pos.offset + i * item.size }, item.pos));
+        return;
+      case 'pool':
+        for (const e of item.entries) this.pass2Value(e.expr, e.size, { section: e.section, offset: e.offset! }, { section: e.section, offset: e.at });
+        return;
+      case 'equate': {
+        const def = item.sym.defs[item.def];
+        try {
+          def.value = this.evalDef(item.sym, item.def, mode);
+        } catch (e) {
+          def.poisoned = true;
+          throw e;
+        } finally {
+          item.sym.cur2 = item.def;
+        }
+        return;
+      }
+      case 'local':
+        this.localCount.set(item.label, (this.localCount.get(item.label) ?? 0) + 1);
+        return;
+      case 'size': {
+        const v = evalExpr(item.expr, this.resolver(mode, item.pos));
+        if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new AsmError(`invalid symbol size ${v}`, exprLoc(item.expr));
+        item.sym.size = Number(v);
+        return;
+      }
+    }
+  }
+
+  /** Evaluates one data value (at `dot`) and stores it at `at`, if it fits. */
+  private pass2Value(e: Expr, size: number, at: Pos, dot: Pos): void {
+    try {
+      const v = evalExpr(e, this.resolver({ pass: 2 }, dot));
+      if (!fitsIn(v, size)) throw new AsmError(`value ${hex(v)} does not fit in ${size} byte${size > 1 ? 's' : ''}`, exprLoc(e));
+      if (at.section.nobits && v !== 0n) throw new AsmError(`attempt to store non-zero value in section '${at.section.name}'`, exprLoc(e));
+      at.section.write(at.offset, le(v, size));
+    } catch (err) {
+      this.report(err);
+    }
+  }
+
+  // --- The image ----------------------------------------------------------------------------
+
+  private image(): AssembledImage {
+    const used = new Set<Section>();
+    const symbols: ElfSymbol[] = [];
+    for (const s of this.symbols.values()) {
+      if (s.kind === 'none' || s.name.startsWith('.L')) continue;
+      const value = this.finalValue(s);
+      const section = this.symbolSection(s, value);
+      if (section?.kind === 'other') continue;
+      if (section) used.add(section);
+      symbols.push({ name: s.name, value: BigInt.asUintN(64, value), size: s.size, type: s.type, binding: s.binding, section: section?.name ?? '' });
+    }
+    symbols.push(...mappingSymbols(this.sections));
+    const start = this.symbols.get('_start');
+    const text = this.sections[0];
+    const entry = start && start.kind !== 'none' ? BigInt.asUintN(64, this.finalValue(start)) : text.addr;
+    return { entry, segments: sectionSegments(this.sections, used), symbols };
+  }
+
+  private finalValue(s: Sym): bigint {
+    if (s.kind === 'label') return this.addr(s.pos!, { pass: 2 });
+    return s.defs.at(-1)!.value ?? 0n;
+  }
+
+  /**
+   * The section a symbol belongs to: a label's own; for an equate, none (absolute) if its value
+   * does not depend on the layout, else the section its value points into.
+   */
+  private symbolSection(s: Sym, value: bigint): Section | undefined {
+    if (s.kind === 'label') return s.pos!.section;
+    const pair = s.defs.at(-1)!.pair;
+    if (pair && pair[0] === pair[1]) return undefined;
+    return this.sections.find((x) => x.kind !== 'other' && value >= x.addr && value <= x.addr + BigInt(x.size));
+  }
+}
