@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { generateSource } from '../bench/asm.js';
 import { mixedCorpus, spaceSample } from '../bench/corpus.js';
 import { SUITES } from '../bench/index.js';
+import { assemble } from '../isa/asm/assembler.js';
 import { decode, UNDEFINED } from '../isa/decode.js';
 import { ENCODINGS } from '../isa/encodings.js';
 
@@ -91,10 +92,11 @@ describe('benchmark corpora', () => {
     expect(Math.max(...words)).toBeGreaterThan(0xf0000000);
   });
 
-  it('generates the same assembly source every time', () => {
+  it('generates the same assembly source every time, and it assembles', () => {
     const source = generateSource(500);
     expect(source).toBe(generateSource(500));
     expect(source).toMatch(/^\t\.data$/m);
     expect(source).toMatch(/^\tb\.\w+ \.Lfn\d+_\d+$/m);
+    expect(assemble(source, { file: 'bench.s' }).errors.map((e) => e.format())).toEqual([]);
   });
 });
