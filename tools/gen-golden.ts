@@ -7,8 +7,8 @@
 // test/golden/corpus.tsv     every supported table row and every printed alias, with edge operands
 // test/golden/spellings.tsv  the hand-written alternative spellings of spellings.s, with their bytes
 // test/golden/random.tsv     random words (per row, integer groups, anywhere) with llvm-objdump's text
-// test/golden/disasm.elf     a small executable for `granule disasm`, and disasm.objdump, the
-//                            listing `llvm-objdump -d` prints for it
+// test/golden/disasm.elf     a small executable for `granule disasm` (granule's encoder and ELF
+//                            writer), and disasm.objdump, `llvm-objdump -d`'s listing of it
 //
 // Generation fails, writing nothing, when llvm-mc rejects a corpus line or gives other bytes than
 // the word the line came from, or when llvm-objdump prints other text than granule: each is a
@@ -24,7 +24,10 @@ import { disassemble, disassembleParts } from '../isa/disasm.js';
 import type { Fields } from '../isa/operands.js';
 import { SYS_ALIASES, SYSREG_READ, SYSREG_WRITE } from '../isa/sysnames.js';
 import { CORPUS_BASE, NOT_ASSEMBLABLE } from './golden-rules.js';
-import { mcAssembleLines, objdumpWords } from './llvm.js';
+import { LLVM_OBJDUMP, MATTR, mcAssembleLines, objdumpWords } from './llvm.js';
+import { encodeInstruction } from '../isa/asm/encoder.js';
+import { tokenize, TokenCursor } from '../isa/asm/lexer.js';
+import { writeElfExecutable, type ElfSymbol } from '../isa/asm/elf-writer.js';
 
 const GOLDEN = new URL('../../test/golden/', import.meta.url);
 const GNU_AS = process.env.GNU_AS ?? 'aarch64-linux-gnu-as';
@@ -363,9 +366,102 @@ function genSpellings(): string[] {
   return [];
 }
 
+// ---------------------------------------------------------------------------------------------
+// An executable for `granule disasm`, and llvm-objdump's listing of it
+
+/**
+ * The program, per section: `name:` labels (local notype symbols unless ELF_SYMBOLS says
+ * otherwise), `$x`/`$d` mapping symbols, `.word`/`.short`/`.ascii` data and instructions,
+ * which granule's encoder assembles (branch targets are label expressions).
+ */
+const ELF_SECTIONS: { name: string; vaddr: bigint; flags: 'rx' | 'r'; lines: string[] }[] = [
+  {
+    name: '.text', vaddr: 0x400000n, flags: 'rx', lines: [
+      '$x', '_start:', 'mov x0, #1', 'b helper', 'ldr x1, lit', 'bl _start', 'cbz x0, _start + 8', 'cbnz w3, beyond',
+      'tbz w3, #5, helper', 'tbnz x4, #40, _start', 'b.ne loop', 'adr x5, lit', 'adrp x2, table', 'add x2, x2, #0x10',
+      'ldr x3, [x2, #8]', 'prfm pldl1keep, lit', 'add x0, x0, #1, lsl #12', 'ldaddalh w0, wzr, [x2]', 'ldaddah w0, wzr, [x2]',
+      'mov x0, #0x10000', 'irg x0, sp', 'stg x0, [x0, #16]!', 'bl far_abs', 'b more', 'b.eq weak_fn',
+      '$d', 'lit:', '.word 0x12345678', '.word 0xd503201f', 'data2:', '.word 0x00000201',
+      '$x', 'helper:', 'ret', '.word 0', '.word 0', '.word 0', 'nop',
+      'msg:', '.ascii "Hi, granule!"',
+      'loop:', '.word 0x927dfc42', 'svc #0', 'alias_a:', 'zz_alias:', 'wfi', 'b loop',
+    ],
+  },
+  {
+    name: '.text.more', vaddr: 0x401000n, flags: 'rx', lines: [
+      'nop', 'more:', 'bl _start', 'b .text_more_start', 'weak_fn:', 'ret', '$d', '.short 0xbeef',
+    ],
+  },
+  { name: '.rodata', vaddr: 0x402000n, flags: 'r', lines: ['table:', '.word 1', '.word 2', '.word 3', '.word 4'] },
+];
+
+/** Symbols that are not local notype labels; `beyond` and `far_abs` lie outside every section. */
+const ELF_SYMBOLS: Record<string, Partial<ElfSymbol>> = {
+  _start: { type: 'func', binding: 'global' },
+  more: { type: 'func', binding: 'global' },
+  weak_fn: { type: 'func', binding: 'weak' },
+  msg: { type: 'object', size: 12 },
+  table: { type: 'object', size: 16 },
+};
+
+function statementSize(line: string): number {
+  const ascii = /^\.ascii "(.*)"$/.exec(line);
+  if (ascii) return (ascii[1].length + 3) & ~3;
+  if (line.startsWith('.short')) return 2;
+  return line.startsWith('$') || line.endsWith(':') ? 0 : 4;
+}
+
+function buildElf(): Uint8Array {
+  const labels = new Map<string, bigint>();
+  const symbols: ElfSymbol[] = [];
+  for (const sec of ELF_SECTIONS) {
+    let at = sec.vaddr;
+    for (const line of sec.lines) {
+      if (line.startsWith('$')) symbols.push({ name: line, value: at, size: 0, type: 'notype', binding: 'local', section: sec.name });
+      else if (line.endsWith(':')) {
+        const name = line.slice(0, -1);
+        labels.set(name, at);
+        symbols.push({ name, value: at, size: 0, type: 'notype', binding: 'local', section: sec.name, ...ELF_SYMBOLS[name] });
+      }
+      at += BigInt(statementSize(line));
+    }
+  }
+  labels.set('.text_more_start', 0x401000n);
+  labels.set('beyond', 0x400f00n);
+  labels.set('far_abs', 0x100n);
+  symbols.push({ name: 'beyond', value: 0x400f00n, size: 0, type: 'notype', binding: 'local', section: '.text' });
+  symbols.push({ name: 'far_abs', value: 0x100n, size: 0, type: 'notype', binding: 'global', section: '' });
+  const segments = ELF_SECTIONS.map((sec) => {
+    const bytes: number[] = [];
+    for (const line of sec.lines) {
+      const pc = sec.vaddr + BigInt(bytes.length);
+      const data = /^\.(word|short) (\S+)$/.exec(line);
+      const ascii = /^\.ascii "(.*)"$/.exec(line);
+      if (data) for (let i = 0, v = Number(data[2]); i < (data[1] === 'word' ? 4 : 2); i++, v >>>= 8) bytes.push(v & 0xff);
+      else if (ascii) bytes.push(...Buffer.from(ascii[1].padEnd(statementSize(line), '\0'), 'latin1'));
+      else if (statementSize(line) === 4) {
+        const c = new TokenCursor(tokenize(line, { file: 'disasm.elf', line: 1 }), 'disasm.elf', 1);
+        const mnemonic = c.next();
+        const word = encodeInstruction(mnemonic, c, { pc, sizing: false, resolver: { symbol: (n) => labels.get(n), localLabel: () => undefined, dot: () => pc }, literal: () => 0n });
+        for (let i = 0; i < 4; i++) bytes.push((word >>> (8 * i)) & 0xff);
+      }
+    }
+    return { name: sec.name, vaddr: sec.vaddr, data: Uint8Array.from(bytes), memSize: bytes.length, flags: sec.flags };
+  });
+  return writeElfExecutable({ entry: 0x400000n, segments, symbols });
+}
+
+function genElf(): void {
+  writeFileSync(new URL('disasm.elf', GOLDEN), buildElf());
+  const listing = execFileSync(LLVM_OBJDUMP, ['-d', `--mattr=${MATTR}`, 'disasm.elf'], { cwd: GOLDEN }).toString();
+  writeFileSync(new URL('disasm.objdump', GOLDEN), listing);
+  console.log('wrote test/golden/disasm.elf and disasm.objdump');
+}
+
 function main(): void {
   const problems = [...genCorpus(), ...genSpellings()];
   genRandom();
+  genElf();
   if (problems.length) {
     console.error(`${problems.length} problems:`);
     for (const p of problems) console.error('  ' + p);
