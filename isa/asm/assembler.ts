@@ -427,20 +427,22 @@ export class Assembler {
    * Pads to a multiple of `align` (GNU as manual, ".balign"). Without a fill, code sections get
    * NOPs (zeros first for a part that is not a whole instruction, as GNU's
    * aarch64_handle_align does), other sections zeros. Nothing happens if more than `max` bytes
-   * would be needed. The section's alignment grows either way.
+   * would be needed. The section's alignment grows either way. Like GNU (aarch64_init_frag),
+   * padding in a code section counts as code for the mapping symbols, whatever it is filled with.
    */
   alignTo(align: number, fill: bigint | undefined, max: number | undefined, loc: SourceLoc): void {
     const s = this.section;
     s.recordAlign(align, loc);
     const pad = (align - (s.size % align)) % align;
     if (pad === 0 || (max !== undefined && pad > max)) return;
+    const state = s.kind === 'text' ? 'code' : 'data';
     if (fill === undefined && s.kind === 'text') {
       this.emitBytes(new Uint8Array(pad % 4), 'data', loc);
       const nops = new Uint8Array(pad - (pad % 4));
       for (let i = 0; i < nops.length; i += 4) nops.set(le(BigInt(NOP), 4), i);
-      this.emitBytes(nops, 'code', loc);
+      this.emitBytes(nops, state, loc);
     } else {
-      this.emitBytes(new Uint8Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))), 'data', loc);
+      this.emitBytes(new Uint8Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))), state, loc);
     }
   }
 
@@ -471,8 +473,8 @@ export class Assembler {
       const entries = s.pools.get(size);
       if (!entries?.length) continue;
       s.pools.delete(size);
-      s.mark('data');
       this.alignTo(size, 0n, undefined, entries[0].loc);
+      s.mark('data');
       for (const e of entries) e.offset = this.reserve(size, e.loc);
       this.items.push({ kind: 'pool', entries });
     }
@@ -689,7 +691,7 @@ export class Assembler {
         return;
       }
       case 'data':
-        item.exprs.forEach((e, i) => this.pass2Value(e, item.size, { section: item.pos.section, offset: item.pos.offset + i * item.size }, item.pos));
+        item.exprs.forEach((e, i) => this.pass2Value(e, item.size, { section: item.pos.section, offset: item.pos.offset + i * item.size }));
         return;
       case 'pool':
         for (const e of item.entries) this.pass2Value(e.expr, e.size, { section: e.section, offset: e.offset! }, { section: e.section, offset: e.at });
@@ -718,8 +720,8 @@ export class Assembler {
     }
   }
 
-  /** Evaluates one data value (at `dot`) and stores it at `at`, if it fits. */
-  private pass2Value(e: Expr, size: number, at: Pos, dot: Pos): void {
+  /** Evaluates one data value and stores it at `at`, if it fits; `.` is `at` unless given. */
+  private pass2Value(e: Expr, size: number, at: Pos, dot = at): void {
     try {
       const v = evalExpr(e, this.resolver({ pass: 2 }, dot));
       if (!fitsIn(v, size)) throw new AsmError(`value ${hex(v)} does not fit in ${size} byte${size > 1 ? 's' : ''}`, exprLoc(e));
