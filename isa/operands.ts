@@ -222,6 +222,15 @@ export function AddSubImm(): Operand {
       return `#${f.imm12}, lsl #12`;
     },
     parse: (c, f, a) => {
+      if (c.isPunct(':') || (c.isPunct('#') && c.isPunct(':', 1))) {
+        // `add x0, x0, :lo12:sym` -- the low 12 bits of an address (the ADRP+ADD idiom).
+        c.eat('#');
+        readModifier(c, ['lo12']);
+        const { value, ok } = evaluate(parseExpr(c), a);
+        f.imm12 = ok ? Number(value & 0xfffn) : 0;
+        f.sh = 0;
+        return;
+      }
       const { value: v, tok } = readImm(c, a);
       if (c.isPunct(',') && c.peek(1).kind === 'ident' && c.peek(1).text.toLowerCase() === 'lsl') {
         c.next();
