@@ -1,5 +1,5 @@
 // README.md's instruction table is generated from the encoding table; this fails when it is
-// stale. Fix: npm run build && npm run gen:readme.
+// stale. Fix: npm run gen:readme.
 
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { BEGIN, END, renderInstructionTable, updateReadme } from '../tools/gen-r
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README instruction table', () => {
-  it('matches the encoding table (regenerate with `npm run build && npm run gen:readme`)', () => {
+  it('matches the encoding table (regenerate with `npm run gen:readme`)', () => {
     expect(readme).toContain(BEGIN);
     expect(readme).toContain(END);
     expect(updateReadme(readme)).toBe(readme);

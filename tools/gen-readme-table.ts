@@ -1,5 +1,5 @@
 // Renders README.md's table of supported instructions from the encoding table, between the
-// `instructions:begin`/`instructions:end` markers. Run: npm run build && npm run gen:readme.
+// `instructions:begin`/`instructions:end` markers. Run: npm run gen:readme (builds first).
 // test/readme.test.ts regenerates the table in memory and fails when the README is stale.
 
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
