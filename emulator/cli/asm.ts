@@ -26,7 +26,14 @@ export function assembleFile(file: string, base: bigint): AssembleResult {
   } catch (e) {
     throw new CliError(`cannot read '${file}': ${reason(e)}`);
   }
-  return assemble(source, { file, base, readInclude: (path) => readFileSync(path, 'utf8') });
+  const readInclude = (path: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new Error(reason(e));
+    }
+  };
+  return assemble(source, { file, base, readInclude });
 }
 
 /** `--base`: a 4 KiB-aligned 64-bit address (the layout puts each section group on its own pages). */

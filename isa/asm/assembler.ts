@@ -84,14 +84,15 @@ export interface Sym {
   size: number;
 }
 
-/** Work left for pass 2, in program order. */
-export type Item =
+/** Work left for pass 2, in program order; `context` as the statement's (see Statement). */
+export type Item = { context?: string } & (
   | { kind: 'insn'; pos: Pos; mn: Token; tokens: Token[]; start: number; file: string; line: number; lit?: PoolEntry }
   | { kind: 'data'; pos: Pos; size: 1 | 2 | 4 | 8; exprs: Expr[] }
   | { kind: 'pool'; entries: PoolEntry[] }
   | { kind: 'equate'; sym: Sym; def: number }
   | { kind: 'local'; label: string }
-  | { kind: 'size'; pos: Pos; sym: Sym; expr: Expr };
+  | { kind: 'size'; pos: Pos; sym: Sym; expr: Expr }
+);
 
 interface Frame {
   stmts: Statement[];
@@ -147,12 +148,13 @@ function exprUses(e: Expr, kinds: Expr['kind'][]): boolean {
   return false;
 }
 
-function exprKey(e: Expr): string {
+/** An expression's text, with each symbol named as `name` spells it (to tell `.set` values apart). */
+function exprKey(e: Expr, name: (sym: string) => string): string {
   switch (e.kind) {
     case 'num': return e.value.toString();
-    case 'sym': return `$${e.name}`;
-    case 'unary': return `(${e.op}${exprKey(e.arg)})`;
-    case 'binary': return `(${exprKey(e.left)}${e.op}${exprKey(e.right)})`;
+    case 'sym': return name(e.name);
+    case 'unary': return `(${e.op}${exprKey(e.arg, name)})`;
+    case 'binary': return `(${exprKey(e.left, name)}${e.op}${exprKey(e.right, name)})`;
     default: return '?';
   }
 }
@@ -187,9 +189,12 @@ export class Assembler {
     this.section = this.previous = this.sectionNamed('.text', 'text', 'ax');
   }
 
+  /** Where the statement being assembled came from, when a macro expanded it. */
+  private context: string | undefined;
+
   report(e: unknown): void {
-    if (e instanceof AsmError) this.errors.push(e);
-    else throw e;
+    if (!(e instanceof AsmError)) throw e;
+    this.errors.push(this.context ? new AsmError(`${e.message} (${this.context})`, e.loc) : e);
   }
 
   run(source: string): AssembleResult {
@@ -316,11 +321,14 @@ export class Assembler {
   private statement(s: Statement): void {
     // Skipped conditional blocks are not tokenized: only their conditionals are followed.
     if (!this.active && !CONDITIONALS.has(leadingName(s.text))) return;
+    this.context = s.context;
     try {
       const c = new TokenCursor(tokenize(s.text, s, s.col), s.file, s.line);
       this.parseStatement(c, s);
     } catch (e) {
       this.report(e);
+    } finally {
+      this.context = undefined;
     }
   }
 
@@ -374,8 +382,9 @@ export class Assembler {
   private invokeMacro(def: MacroDef, s: Statement, name: Token, c: TokenCursor): void {
     const at = name.col - s.col + name.text.length;
     const loc = c.loc(name);
-    const values = bindMacroArgs(def, s.text.slice(at), { ...loc, col: name.col + name.text.length });
-    this.pushStatements(expandBody(def.body, values, this.macroCount++), 'macro', loc);
+    const values = bindMacroArgs(def, s.text.slice(at), { ...loc, col: name.col + name.text.length }, loc);
+    const context = `in macro '${def.name}' called at ${loc.file}:${loc.line}:${loc.col}`;
+    this.pushStatements(expandBody(def.body, values, this.macroCount++, context), 'macro', loc);
   }
 
   // --- Sections -----------------------------------------------------------------------------
@@ -453,13 +462,19 @@ export class Assembler {
     s.recordAlign(4);
   }
 
+  /** Queues work for pass 2. */
+  queue(item: Item): void {
+    item.context = this.context;
+    this.items.push(item);
+  }
+
   /** `.byte`, `.word`, `.inst`...: values evaluated in pass 2. */
   emitData(size: 1 | 2 | 4 | 8, exprs: Expr[], code: boolean, loc: SourceLoc): void {
     if (exprs.length === 0) return;
     if (code) this.alignCode(loc);
     this.section.mark(code ? 'code' : 'data');
     const offset = this.reserve(size * exprs.length, loc);
-    this.items.push({ kind: 'data', pos: { section: this.section, offset }, size, exprs });
+    this.queue({ kind: 'data', pos: { section: this.section, offset }, size, exprs });
   }
 
   /**
@@ -476,17 +491,21 @@ export class Assembler {
       this.alignTo(size, 0n, undefined, entries[0].loc);
       s.mark('data');
       for (const e of entries) e.offset = this.reserve(size, e.loc);
-      this.items.push({ kind: 'pool', entries });
+      this.queue({ kind: 'pool', entries });
     }
     this.section = saved;
   }
 
+  /**
+   * The pool slot for `ldr Rt, =expr`. Entries with equal constant values share a slot, and
+   * so do entries with the same symbols and addend, like GNU's add_to_lit_pool (a symbol
+   * redefined by `.set` in between counts as another symbol); never ones using `.` or local labels.
+   */
   private addLiteral(expr: Expr, size: 4 | 8, pos: Pos): PoolEntry {
+    const v = this.tryConstant(expr, pos);
     let key: string | undefined;
-    if (!exprUses(expr, ['dot', 'localref'])) {
-      const v = this.tryConstant(expr, pos);
-      key = 'value' in v ? `#${v.value}` : exprKey(expr);
-    }
+    if ('value' in v) key = `#${v.value}`;
+    else if (!exprUses(expr, ['dot', 'localref'])) key = exprKey(expr, (name) => `${name}@${this.symbols.get(name)?.cur1 ?? ''}`);
     const pool = pos.section.pools.get(size) ?? [];
     pos.section.pools.set(size, pool);
     const known = key === undefined ? undefined : pool.find((e) => e.key === key);
@@ -518,7 +537,7 @@ export class Assembler {
         return 0n;
       },
     });
-    this.items.push(item);
+    this.queue(item);
   }
 
   // --- Symbols ------------------------------------------------------------------------------
@@ -548,7 +567,7 @@ export class Assembler {
     const defs = this.localDefs.get(label) ?? [];
     defs.push(this.here());
     this.localDefs.set(label, defs);
-    this.items.push({ kind: 'local', label });
+    this.queue({ kind: 'local', label });
   }
 
   /** `name = expr` and the `.set` family; a definition that does not parse defines the name
@@ -581,7 +600,7 @@ export class Assembler {
       if (!(e instanceof AsmError)) throw e;
     }
     s.cur1 = index;
-    this.items.push({ kind: 'equate', sym: s, def: index });
+    this.queue({ kind: 'equate', sym: s, def: index });
   }
 
   /** Evaluates definition `index` of an equate; the symbol itself means its previous value. */
@@ -666,10 +685,13 @@ export class Assembler {
   // --- Pass 2 -------------------------------------------------------------------------------
 
   private pass2(item: Item): void {
+    this.context = item.context;
     try {
       this.finish(item);
     } catch (e) {
       this.report(e);
+    } finally {
+      this.context = undefined;
     }
   }
 
@@ -681,6 +703,10 @@ export class Assembler {
         c.pos = item.start;
         const pc = this.addr(item.pos, mode);
         const lit = item.lit;
+        // The pool slot gets its value here, where the `ldr` is: a later `.set` must not change it.
+        if (lit && lit.value === undefined && lit.at === item.pos.offset && lit.section === item.pos.section) {
+          lit.value = this.pass2Value(lit.expr, lit.size, item.pos);
+        }
         const word = encodeInstruction(item.mn, c, {
           pc,
           resolver: this.resolver(mode, item.pos),
@@ -691,10 +717,14 @@ export class Assembler {
         return;
       }
       case 'data':
-        item.exprs.forEach((e, i) => this.pass2Value(e, item.size, { section: item.pos.section, offset: item.pos.offset + i * item.size }));
+        item.exprs.forEach((e, i) => {
+          const at = { section: item.pos.section, offset: item.pos.offset + i * item.size };
+          const v = this.pass2Value(e, item.size, at);
+          if (v !== undefined) at.section.write(at.offset, le(v, item.size));
+        });
         return;
       case 'pool':
-        for (const e of item.entries) this.pass2Value(e.expr, e.size, { section: e.section, offset: e.offset! }, { section: e.section, offset: e.at });
+        for (const e of item.entries) if (e.value !== undefined) e.section.write(e.offset!, le(e.value, e.size));
         return;
       case 'equate': {
         const def = item.sym.defs[item.def];
@@ -720,15 +750,16 @@ export class Assembler {
     }
   }
 
-  /** Evaluates one data value and stores it at `at`, if it fits; `.` is `at` unless given. */
-  private pass2Value(e: Expr, size: number, at: Pos, dot = at): void {
+  /** Evaluates a `size`-byte data value with `.` at `at`; undefined (reported) if it is wrong. */
+  private pass2Value(e: Expr, size: number, at: Pos): bigint | undefined {
     try {
-      const v = evalExpr(e, this.resolver({ pass: 2 }, dot));
+      const v = evalExpr(e, this.resolver({ pass: 2 }, at));
       if (!fitsIn(v, size)) throw new AsmError(`value ${hex(v)} does not fit in ${size} byte${size > 1 ? 's' : ''}`, exprLoc(e));
       if (at.section.nobits && v !== 0n) throw new AsmError(`attempt to store non-zero value in section '${at.section.name}'`, exprLoc(e));
-      at.section.write(at.offset, le(v, size));
+      return v;
     } catch (err) {
       this.report(err);
+      return undefined;
     }
   }
 

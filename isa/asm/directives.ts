@@ -213,7 +213,7 @@ const sizeDirective: Directive = (a, c) => {
   c.expect(',');
   const expr = parseExpr(c);
   a.expectEnd(c);
-  a.items.push({ kind: 'size', pos: a.here(), sym, expr });
+  a.queue({ kind: 'size', pos: a.here(), sym, expr });
 };
 
 function equate(once: boolean): Directive {

@@ -13,6 +13,8 @@ export const MAX_SECTION_SIZE = 1 << 30;
 /** `ldr Rt, =expr`: one literal-pool slot. */
 export interface PoolEntry {
   expr: Expr;
+  /** The value, computed in pass 2 where the `ldr` is. */
+  value?: bigint;
   size: 4 | 8;
   loc: SourceLoc;
   /** Identical entries share one slot, as GNU's add_to_lit_pool does; undefined: never shared. */

@@ -38,14 +38,17 @@ export function parseMacroHead(text: string, loc: SourceLoc): { name: string; pa
   return { name: m[1], params };
 }
 
-/** Binds an invocation's argument text to the macro's parameters (positional, then `name=value`). */
-export function bindMacroArgs(def: MacroDef, text: string, loc: SourceLoc): Map<string, string> {
+/**
+ * Binds an invocation's argument text (which starts at `textLoc`) to the macro's parameters,
+ * positional or `name=value`; a missing required one is reported at the macro name, `nameLoc`.
+ */
+export function bindMacroArgs(def: MacroDef, text: string, textLoc: SourceLoc, nameLoc: SourceLoc): Map<string, string> {
   const values = new Map<string, string>();
   const args = splitMacroArgs(text);
   let positional = 0;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
-    const at = { ...loc, col: loc.col + arg.start };
+    const at = { ...textLoc, col: textLoc.col + arg.start };
     const named = /^([A-Za-z_.$][\w.$]*)\s*=(?!=)\s*(.*)$/s.exec(arg.text);
     const param = named ? def.params.find((p) => p.name === named[1]) : undefined;
     if (named && param) {
@@ -62,7 +65,7 @@ export function bindMacroArgs(def: MacroDef, text: string, loc: SourceLoc): Map<
   }
   for (const p of def.params) {
     if (values.has(p.name)) continue;
-    if (p.required) throw new AsmError(`missing value for required parameter '${p.name}' of macro '${def.name}'`, loc);
+    if (p.required) throw new AsmError(`missing value for required parameter '${p.name}' of macro '${def.name}'`, nameLoc);
     values.set(p.name, p.default ?? '');
   }
   return values;
@@ -101,9 +104,9 @@ export function substitute(text: string, values: Map<string, string>, counter?: 
   return out;
 }
 
-/** A body's statements with `values` substituted. */
-export function expandBody(body: Statement[], values: Map<string, string>, counter?: number): Statement[] {
-  return body.map((s) => ({ ...s, text: substitute(s.text, values, counter) }));
+/** A body's statements with `values` substituted; `context` says where a macro was called. */
+export function expandBody(body: Statement[], values: Map<string, string>, counter?: number, context?: string): Statement[] {
+  return body.map((s) => ({ ...s, text: substitute(s.text, values, counter), context: context ?? s.context }));
 }
 
 /** `.irp sym, values...` / `.irpc sym, chars`: the symbol and the list of values. */

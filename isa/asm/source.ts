@@ -9,6 +9,8 @@ export interface Statement {
   file: string;
   line: number;
   col: number;
+  /** For a statement from a macro body: where the macro was called, for diagnostics. */
+  context?: string;
 }
 
 /** Skips a string or character literal starting at `i`; returns the index just past it. */
