@@ -194,3 +194,11 @@ bti c
 bti
 xpaclri
 esb
+
+// A constant target without '#' is an offset from the instruction too, in both assemblers
+b 16
+b.eq 8
+cbz x0, 8
+tbz w0, #1, 32
+ldr x0, 16
+adr x0, 16
