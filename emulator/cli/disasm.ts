@@ -123,7 +123,7 @@ class ListingWriter {
   }
 
   listing(): Listing {
-    return { text: this.out.join('\n') + '\n', items: this.items };
+    return { text: this.out.map((l) => l + '\n').join(''), items: this.items };
   }
 }
 
