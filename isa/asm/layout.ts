@@ -159,10 +159,11 @@ export function layoutSections(sections: Section[], base: bigint): { misaligned?
 
 const FLAGS: Record<Exclude<SectionKind, 'other'>, ElfSegment['flags']> = { text: 'rx', rodata: 'r', data: 'rw', bss: 'rw' };
 
-/** The ELF segments: allocated sections with contents or symbols. */
+/** The ELF segments, in address order: allocated sections with contents or symbols. */
 export function sectionSegments(sections: Section[], used: Set<Section>): ElfSegment[] {
   return sections
     .filter((s) => s.kind !== 'other' && (s.size > 0 || used.has(s)))
+    .sort((a, b) => (a.addr < b.addr ? -1 : a.addr > b.addr ? 1 : 0))
     .map((s) => ({
       name: s.name,
       vaddr: s.addr,
