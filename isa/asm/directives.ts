@@ -150,22 +150,23 @@ function section(push: boolean): Directive {
     let flags: string | undefined;
     let type: string | undefined;
     const f = /^,\s*"([^"]*)"\s*/.exec(tail);
+    const locAt = (offset: number): SourceLoc => ({ file: s.file, line: s.line, col: at + offset });
     if (f) {
       flags = f[1];
       const bad = [...flags].find((ch) => !'awxMS'.includes(ch));
-      if (bad) throw new AsmError(`unsupported section flag '${bad}'`, { file: s.file, line: s.line, col: at });
+      if (bad) throw new AsmError(`unsupported section flag '${bad}'`, locAt(f[0].indexOf('"')));
       tail = tail.slice(f[0].length);
       at += f[0].length;
       const t = /^,\s*[%@](\w+)\s*/.exec(tail);
       if (t) {
         type = t[1].toLowerCase();
-        if (!['progbits', 'nobits', 'note'].includes(type)) throw new AsmError(`unsupported section type '${t[1]}'`, { file: s.file, line: s.line, col: at });
+        if (!['progbits', 'nobits', 'note'].includes(type)) throw new AsmError(`unsupported section type '${t[1]}'`, locAt(t[0].search(/[%@]/)));
         tail = tail.slice(t[0].length);
         at += t[0].length;
       }
-      if (tail !== '' && !(type && tail.startsWith(','))) throw new AsmError(`unexpected '${tail.trim()}' after section flags`, { file: s.file, line: s.line, col: at });
+      if (tail !== '' && !(type && tail.startsWith(','))) throw new AsmError(`unexpected '${tail.trim()}' after section flags`, locAt(0));
     } else if (tail !== '') {
-      throw new AsmError('expected \'"flags"\' after the section name', { file: s.file, line: s.line, col: at });
+      throw new AsmError('expected \'"flags"\' after the section name', locAt(0));
     }
     if (push) a.sectionStack.push([a.section, a.previous]);
     enterSection(a, name, sectionKind(name, flags, type), flags ?? '', flags !== undefined, c.loc(dir));
