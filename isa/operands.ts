@@ -339,7 +339,8 @@ function readTarget(c: TokenCursor, a: ParseCtx): { offset: bigint; tok: Token }
   if (c.atEnd()) throw c.error('expected label or address', tok);
   const e = parseExpr(c);
   if (a.sizing) return { offset: 0n, tok };
-  return { offset: BigInt.asIntN(64, evalExpr(e, a.resolver) - a.pc), tok };
+  const value = evalExpr(e, a.resolver);
+  return { offset: a.resolver.isConstant?.(e) ? value : BigInt.asIntN(64, value - a.pc), tok };
 }
 
 /** A branch or literal target: `field` holds a signed word offset of `bits` bits. */

@@ -659,6 +659,7 @@ export class Assembler {
       symbol: (name) => this.symbolValue(name, mode),
       localLabel: (label, dir) => this.localValue(label, dir, mode),
       dot: () => this.addr(pos, mode),
+      isConstant: (e) => 'value' in this.tryConstant(e, pos),
     };
   }
 

@@ -82,6 +82,12 @@ export interface SymbolResolver {
   localLabel(label: string, dir: 'b' | 'f', loc: SourceLoc): bigint | undefined;
   /** The address of the statement being assembled (GNU's `.`). */
   dot(): bigint;
+  /**
+   * Whether `e` is a constant rather than an address (its value does not depend on where the
+   * sections are placed). GNU as encodes a constant branch or literal target as an offset from
+   * the instruction; a resolver without this method has every target taken as an address.
+   */
+  isConstant?(e: Expr): boolean;
 }
 
 const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);

@@ -16,6 +16,11 @@ _start:
         adrp    x5, value
         ldr     w6, [x5, :lo12:value]
         ldr     w7, value               // a PC-relative literal load, no pool
+        .equ    OFF, 8
+        b       16                      // a constant target is an offset from here, in GNU as
+        cbz     x0, OFF                 // as is an absolute symbol's value
+        adr     x1, 16
+        ldr     x2, 8
         b       .
         .size   _start, . - _start
 
