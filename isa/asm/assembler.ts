@@ -14,6 +14,7 @@ import { AsmError, tokenize, TokenCursor, type SourceLoc, type Token } from './l
 import { bindMacroArgs, expandBody, type MacroDef } from './macros.js';
 import { fileStatements, leadingName, type Statement } from './source.js';
 import { DIRECTIVES, CONDITIONALS } from './directives.js';
+import { exprLoc, SymbolTable, type Mode, type Pos, type Sym } from './symbols.js';
 
 export { toFlatBinary } from './layout.js';
 export { AsmError } from './lexer.js';
@@ -48,40 +49,6 @@ export function assemble(source: string, opts: AssembleOptions = {}): AssembleRe
   const base = opts.base ?? 0x400000n;
   if (base < 0n || base >= 1n << 64n || base % 0x1000n !== 0n) throw new RangeError(`base address ${base} is not a 4 KiB-aligned 64-bit address`);
   return new Assembler(opts, base).run(source);
-}
-
-/** A place in a section: the address of a statement once the sections are laid out. */
-export interface Pos {
-  section: Section;
-  offset: number;
-}
-
-type Mode = { pass: 1; trial: 0 | 1 } | { pass: 2 };
-
-/** One definition of an equated symbol (`sym = expr`, `.set`, `.equ`). */
-interface EquateDef {
-  expr: Expr;
-  pos: Pos;
-  loc: SourceLoc;
-  /** Pass 1 value under each trial layout, if it could be evaluated where it was defined. */
-  pair?: [bigint, bigint];
-  /** Pass 2 value, set when pass 2 reaches the definition. */
-  value?: bigint;
-  poisoned?: boolean;
-  busy?: boolean;
-}
-
-export interface Sym {
-  name: string;
-  kind: 'none' | 'label' | 'equate';
-  pos?: Pos;
-  defs: EquateDef[];
-  /** The definition in force during pass 1 / pass 2 (equates may be redefined). */
-  cur1?: number;
-  cur2?: number;
-  binding: ElfSymbol['binding'];
-  type: ElfSymbol['type'];
-  size: number;
 }
 
 /** Work left for pass 2, in program order; `context` as the statement's (see Statement). */
@@ -136,11 +103,6 @@ export function fitsIn(value: bigint, size: number): boolean {
 
 export const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
 
-/** The location where an expression starts (its leftmost token). */
-export function exprLoc(e: Expr): SourceLoc {
-  return e.kind === 'binary' ? exprLoc(e.left) : e.loc;
-}
-
 function exprUses(e: Expr, kinds: Expr['kind'][]): boolean {
   if (kinds.includes(e.kind)) return true;
   if (e.kind === 'unary') return exprUses(e.arg, kinds);
@@ -167,7 +129,7 @@ function dirname(path: string): string {
 export class Assembler {
   readonly errors: AsmError[] = [];
   readonly sections: Section[] = [];
-  readonly symbols = new Map<string, Sym>();
+  readonly symtab = new SymbolTable();
   readonly macros = new Map<string, MacroDef>();
   readonly items: Item[] = [];
   readonly conds: Conditional[] = [];
@@ -175,8 +137,6 @@ export class Assembler {
   previous: Section;
   readonly sectionStack: [Section, Section][] = [];
   private readonly frames: Frame[] = [];
-  private readonly localDefs = new Map<string, Pos[]>();
-  private readonly localCount = new Map<string, number>();
   private macroCount = 0;
   private statementCount = 0;
   private readonly file: string;
@@ -502,10 +462,10 @@ export class Assembler {
    * redefined by `.set` in between counts as another symbol); never ones using `.` or local labels.
    */
   private addLiteral(expr: Expr, size: 4 | 8, pos: Pos): PoolEntry {
-    const v = this.tryConstant(expr, pos);
+    const v = this.symtab.tryConstant(expr, pos);
     let key: string | undefined;
     if ('value' in v) key = `#${v.value}`;
-    else if (!exprUses(expr, ['dot', 'localref'])) key = exprKey(expr, (name) => `${name}@${this.symbols.get(name)?.cur1 ?? ''}`);
+    else if (!exprUses(expr, ['dot', 'localref'])) key = exprKey(expr, (name) => `${name}@${this.symtab.symbols.get(name)?.cur1 ?? ''}`);
     const pool = pos.section.pools.get(size) ?? [];
     pos.section.pools.set(size, pool);
     const known = key === undefined ? undefined : pool.find((e) => e.key === key);
@@ -530,7 +490,7 @@ export class Assembler {
     c.next();
     encodeInstruction(mn, c, {
       pc: 0n,
-      resolver: this.resolver({ pass: 1, trial: 0 }, pos),
+      resolver: this.symtab.resolver({ pass: 1, trial: 0 }, pos),
       sizing: true,
       literal: (expr, size) => {
         item.lit = this.addLiteral(expr, size, pos);
@@ -542,143 +502,31 @@ export class Assembler {
 
   // --- Symbols ------------------------------------------------------------------------------
 
-  sym(name: string): Sym {
-    let s = this.symbols.get(name);
-    if (!s) {
-      s = { name, kind: 'none', defs: [], binding: 'local', type: 'notype', size: 0 };
-      this.symbols.set(name, s);
-    }
-    return s;
-  }
-
-  isDefined(name: string): boolean {
-    const s = this.symbols.get(name);
-    return s !== undefined && (s.kind === 'label' || s.cur1 !== undefined);
-  }
-
   private defineLabel(name: string, loc: SourceLoc): void {
-    const s = this.sym(name);
-    if (s.kind !== 'none') throw new AsmError(`symbol '${name}' is already defined`, loc);
-    s.kind = 'label';
-    s.pos = this.here();
+    this.symtab.defineLabel(name, this.here(), loc);
   }
 
   private defineLocal(label: string): void {
-    const defs = this.localDefs.get(label) ?? [];
-    defs.push(this.here());
-    this.localDefs.set(label, defs);
+    this.symtab.defineLocal(label, this.here());
     this.queue({ kind: 'local', label });
   }
 
-  /** `name = expr` and the `.set` family; a definition that does not parse defines the name
-   *  anyway (as a value already reported wrong), so its uses do not each report it undefined. */
+  /** `name = expr` and the `.set` family. */
   equateStatement(name: string, loc: SourceLoc, c: TokenCursor, once = false): void {
     let expr: Expr;
     try {
       expr = parseExpr(c);
       this.expectEnd(c);
     } catch (e) {
-      const s = this.sym(name);
-      if (s.kind === 'none') {
-        s.kind = 'equate';
-        s.cur1 = s.defs.push({ expr: { kind: 'num', value: 0n, loc }, pos: this.here(), loc, poisoned: true }) - 1;
-      }
+      this.symtab.poison(name, this.here(), loc);
       throw e;
     }
-    this.defineEquate(name, expr, loc, once);
-  }
-
-  private defineEquate(name: string, expr: Expr, loc: SourceLoc, once: boolean): void {
-    const s = this.sym(name);
-    if (s.kind === 'label' || (once && s.kind === 'equate')) throw new AsmError(`symbol '${name}' is already defined`, loc);
-    s.kind = 'equate';
-    const def: EquateDef = { expr, pos: this.here(), loc };
-    const index = s.defs.push(def) - 1;
-    try {
-      def.pair = [this.evalDef(s, index, { pass: 1, trial: 0 }), this.evalDef(s, index, { pass: 1, trial: 1 })];
-    } catch (e) {
-      if (!(e instanceof AsmError)) throw e;
-    }
-    s.cur1 = index;
-    this.queue({ kind: 'equate', sym: s, def: index });
-  }
-
-  /** Evaluates definition `index` of an equate; the symbol itself means its previous value. */
-  private evalDef(s: Sym, index: number, mode: Mode): bigint {
-    const def = s.defs[index];
-    if (def.busy) throw new AsmError(`symbol '${s.name}' is defined in terms of itself`, def.loc);
-    const key = mode.pass === 1 ? 'cur1' : 'cur2';
-    const saved = s[key];
-    s[key] = index > 0 ? index - 1 : undefined;
-    def.busy = true;
-    try {
-      return evalExpr(def.expr, this.resolver(mode, def.pos));
-    } finally {
-      def.busy = false;
-      s[key] = saved;
-    }
-  }
-
-  private trialBase(s: Section, trial: 0 | 1): bigint {
-    // Two made-up layouts: a value that comes out the same in both does not depend on where
-    // the sections go (a constant, or a difference of labels in one section).
-    const k = BigInt(s.index + 1) << 40n;
-    return trial === 0 ? k : 3n * k + 0x5a5a5n;
-  }
-
-  private addr(pos: Pos, mode: Mode): bigint {
-    const base = mode.pass === 2 ? pos.section.addr : this.trialBase(pos.section, mode.trial);
-    return base + BigInt(pos.offset);
-  }
-
-  private symbolValue(name: string, mode: Mode): bigint | undefined {
-    const s = this.symbols.get(name);
-    if (!s) return undefined;
-    if (s.kind === 'label') return this.addr(s.pos!, mode);
-    if (s.kind !== 'equate') return undefined;
-    // Pass 2 before the first definition: GNU binds a forward reference to that definition.
-    const index = mode.pass === 1 ? s.cur1 : (s.cur2 ?? 0);
-    if (index === undefined) return undefined;
-    const def = s.defs[index];
-    const known = mode.pass === 1 ? def.pair?.[mode.trial] : def.value;
-    if (known !== undefined) return known;
-    if (def.poisoned) return 0n;
-    return this.evalDef(s, index, mode);
-  }
-
-  private localValue(label: string, dir: 'b' | 'f', mode: Mode): bigint | undefined {
-    const defs = this.localDefs.get(label) ?? [];
-    const seen = mode.pass === 1 ? defs.length : (this.localCount.get(label) ?? 0);
-    const pos = defs[dir === 'b' ? seen - 1 : seen];
-    if (mode.pass === 1 && dir === 'f') return undefined;
-    return pos && this.addr(pos, mode);
-  }
-
-  resolver(mode: Mode, pos: Pos): SymbolResolver {
-    return {
-      symbol: (name) => this.symbolValue(name, mode),
-      localLabel: (label, dir) => this.localValue(label, dir, mode),
-      dot: () => this.addr(pos, mode),
-      isConstant: (e) => 'value' in this.tryConstant(e, pos),
-    };
-  }
-
-  private tryConstant(e: Expr, pos: Pos): { value: bigint } | { error: AsmError } {
-    try {
-      const a = evalExpr(e, this.resolver({ pass: 1, trial: 0 }, pos));
-      const b = evalExpr(e, this.resolver({ pass: 1, trial: 1 }, pos));
-      if (a === b) return { value: a };
-      return { error: new AsmError('expected a constant expression, not an address', exprLoc(e)) };
-    } catch (err) {
-      if (!(err instanceof AsmError)) throw err;
-      const undefinedName = /^undefined (symbol|local label)/.test(err.message);
-      return { error: undefinedName ? new AsmError(`${err.message}: the value must be known at this point`, err.loc) : err };
-    }
+    this.queue({ kind: 'equate', ...this.symtab.defineEquate(name, expr, this.here(), loc, once) });
   }
 
   /** A value that pass 1 must know (sizes, counts, conditions): constant where it is written. */
   constant(e: Expr): bigint {
-    const v = this.tryConstant(e, this.here());
+    const v = this.symtab.tryConstant(e, this.here());
     if ('error' in v) throw v.error;
     return v.value;
   }
@@ -698,11 +546,12 @@ export class Assembler {
 
   private finish(item: Item): void {
     const mode: Mode = { pass: 2 };
+    const resolver = (pos: Pos): SymbolResolver => this.symtab.resolver(mode, pos);
     switch (item.kind) {
       case 'insn': {
         const c = new TokenCursor(item.tokens, item.file, item.line);
         c.pos = item.start;
-        const pc = this.addr(item.pos, mode);
+        const pc = this.symtab.addr(item.pos);
         const lit = item.lit;
         // The pool slot gets its value here, where the `ldr` is: a later `.set` must not change it.
         if (lit && lit.value === undefined && lit.at === item.pos.offset && lit.section === item.pos.section) {
@@ -710,7 +559,7 @@ export class Assembler {
         }
         const word = encodeInstruction(item.mn, c, {
           pc,
-          resolver: this.resolver(mode, item.pos),
+          resolver: resolver(item.pos),
           sizing: false,
           literal: () => (lit?.offset === undefined ? pc : lit.section.addr + BigInt(lit.offset)),
         });
@@ -727,23 +576,12 @@ export class Assembler {
       case 'pool':
         for (const e of item.entries) if (e.value !== undefined) e.section.write(e.offset!, le(e.value, e.size));
         return;
-      case 'equate': {
-        const def = item.sym.defs[item.def];
-        try {
-          def.value = this.evalDef(item.sym, item.def, mode);
-        } catch (e) {
-          def.poisoned = true;
-          throw e;
-        } finally {
-          item.sym.cur2 = item.def;
-        }
-        return;
-      }
+      case 'equate':
+        return this.symtab.passEquate(item.sym, item.def);
       case 'local':
-        this.localCount.set(item.label, (this.localCount.get(item.label) ?? 0) + 1);
-        return;
+        return this.symtab.passLocal(item.label);
       case 'size': {
-        const v = evalExpr(item.expr, this.resolver(mode, item.pos));
+        const v = evalExpr(item.expr, resolver(item.pos));
         if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new AsmError(`invalid symbol size ${v}`, exprLoc(item.expr));
         item.sym.size = Number(v);
         return;
@@ -754,7 +592,7 @@ export class Assembler {
   /** Evaluates a `size`-byte data value with `.` at `at`; undefined (reported) if it is wrong. */
   private pass2Value(e: Expr, size: number, at: Pos): bigint | undefined {
     try {
-      const v = evalExpr(e, this.resolver({ pass: 2 }, at));
+      const v = evalExpr(e, this.symtab.resolver({ pass: 2 }, at));
       if (!fitsIn(v, size)) throw new AsmError(`value ${hex(v)} does not fit in ${size} byte${size > 1 ? 's' : ''}`, exprLoc(e));
       if (at.section.nobits && v !== 0n) throw new AsmError(`attempt to store non-zero value in section '${at.section.name}'`, exprLoc(e));
       return v;
@@ -769,34 +607,17 @@ export class Assembler {
   private image(): AssembledImage {
     const used = new Set<Section>();
     const symbols: ElfSymbol[] = [];
-    for (const s of this.symbols.values()) {
+    for (const s of this.symtab.symbols.values()) {
       if (s.kind === 'none' || s.name.startsWith('.L')) continue;
-      const value = this.finalValue(s);
-      const section = this.symbolSection(s, value);
+      const value = this.symtab.finalValue(s);
+      const section = this.symtab.sectionOf(s, value, this.sections);
       if (section?.kind === 'other') continue;
       if (section) used.add(section);
       symbols.push({ name: s.name, value: BigInt.asUintN(64, value), size: s.size, type: s.type, binding: s.binding, section: section?.name ?? '' });
     }
     symbols.push(...mappingSymbols(this.sections));
-    const start = this.symbols.get('_start');
-    const text = this.sections[0];
-    const entry = start && start.kind !== 'none' ? BigInt.asUintN(64, this.finalValue(start)) : text.addr;
+    const start = this.symtab.symbols.get('_start');
+    const entry = start && start.kind !== 'none' ? BigInt.asUintN(64, this.symtab.finalValue(start)) : this.sections[0].addr;
     return { entry, segments: sectionSegments(this.sections, used), symbols };
-  }
-
-  private finalValue(s: Sym): bigint {
-    if (s.kind === 'label') return this.addr(s.pos!, { pass: 2 });
-    return s.defs.at(-1)!.value ?? 0n;
-  }
-
-  /**
-   * The section a symbol belongs to: a label's own; for an equate, none (absolute) if its value
-   * does not depend on the layout, else the section its value points into.
-   */
-  private symbolSection(s: Sym, value: bigint): Section | undefined {
-    if (s.kind === 'label') return s.pos!.section;
-    const pair = s.defs.at(-1)!.pair;
-    if (pair && pair[0] === pair[1]) return undefined;
-    return this.sections.find((x) => x.kind !== 'other' && value >= x.addr && value <= x.addr + BigInt(x.size));
   }
 }

@@ -183,7 +183,7 @@ function ident(c: TokenCursor, what = 'symbol name'): Token {
 
 function binding(b: 'global' | 'weak' | 'local'): Directive {
   return (a, c) => {
-    do a.sym(ident(c).text).binding = b;
+    do a.symtab.sym(ident(c).text).binding = b;
     while (c.eat(','));
     a.expectEnd(c);
   };
@@ -199,7 +199,7 @@ const SYMBOL_TYPES: Record<string, 'func' | 'object' | 'notype'> = {
 };
 
 const typeDirective: Directive = (a, c) => {
-  const sym = a.sym(ident(c).text);
+  const sym = a.symtab.sym(ident(c).text);
   c.expect(',');
   if (!c.eat('%')) c.eat('@');
   const t = c.next();
@@ -210,7 +210,7 @@ const typeDirective: Directive = (a, c) => {
 };
 
 const sizeDirective: Directive = (a, c) => {
-  const sym = a.sym(ident(c).text);
+  const sym = a.symtab.sym(ident(c).text);
   c.expect(',');
   const expr = parseExpr(c);
   a.expectEnd(c);
@@ -254,7 +254,7 @@ function ifDef(want: boolean): Directive {
     openIf(a, () => {
       const t = ident(c);
       a.expectEnd(c);
-      return a.isDefined(t.text) === want;
+      return a.symtab.isDefined(t.text) === want;
     }, c.loc(name));
 }
 
