@@ -110,6 +110,14 @@ describe('reporting', () => {
     ]);
   });
 
+  it('stops a runaway expansion or include recursion with one error', () => {
+    expect(diagnostics('.rept 1000\n.rept 1000000\nnop\n.endr\n.endr')).toEqual([
+      't.s:2:1: error: more than 2000000 statements after expansion: runaway macro or .rept?',
+    ]);
+    expect(diagnostics('.macro m\nm\nm\n.endm\nm')).toEqual(["t.s:2:1: error: macros nested more than 100 deep (in macro 'm' called at t.s:2:1)"]);
+    expect(diagnostics('.include "t.s"', { readInclude: () => '.include "t.s"' })).toEqual(['t.s:1:1: error: includes nested more than 32 deep']);
+  });
+
   it('reports a repeated error once', () => {
     expect(diagnostics('.rept 3\n.byte 300\n.endr')).toEqual(['t.s:2:7: error: value 0x12c does not fit in 1 byte']);
   });

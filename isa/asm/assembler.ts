@@ -81,7 +81,7 @@ export interface Conditional {
 const MAX_MACRO_DEPTH = 100;
 const MAX_INCLUDE_DEPTH = 32;
 /** Statements one run may expand to: stops runaway recursion or `.rept` before the host runs out. */
-const MAX_STATEMENTS = 5_000_000;
+const MAX_STATEMENTS = 2_000_000;
 const NOP = 0xd503201f;
 
 export function le(value: bigint, size: number): Uint8Array {
@@ -204,7 +204,7 @@ export class Assembler {
       if (frame.next < frame.stmts.length) {
         if (++this.statementCount > MAX_STATEMENTS) {
           const s = frame.stmts[frame.next];
-          this.report(new AsmError(`more than ${MAX_STATEMENTS} statements after expansion: runaway macro or .rept?`, { file: s.file, line: s.line, col: s.col }));
+          this.report(this.tooManyStatements({ file: s.file, line: s.line, col: s.col }));
           this.frames.length = 0;
           return undefined;
         }
@@ -255,15 +255,30 @@ export class Assembler {
   /** Runs `stmts` next (a macro expansion or repetition). */
   pushStatements(stmts: Statement[], kind: 'macro' | 'repeat', loc: SourceLoc): void {
     if (kind === 'macro' && this.frames.filter((f) => f.kind === 'macro').length >= MAX_MACRO_DEPTH) {
+      // Runaway recursion: going on would only repeat this error, maybe exponentially often.
+      this.endInput();
       throw new AsmError(`macros nested more than ${MAX_MACRO_DEPTH} deep`, loc);
     }
     this.frames.push({ stmts, next: 0, kind, condDepth: this.conds.length });
   }
 
+  /** `.rept`: runs `body` `times` times, checking the size before building it. */
+  repeat(body: Statement[], times: number, loc: SourceLoc): void {
+    if (this.statementCount + times * body.length > MAX_STATEMENTS) throw this.tooManyStatements(loc);
+    this.pushStatements(Array.from({ length: times }, () => body).flat(), 'repeat', loc);
+  }
+
+  private tooManyStatements(loc: SourceLoc): AsmError {
+    return new AsmError(`more than ${MAX_STATEMENTS} statements after expansion: runaway macro or .rept?`, loc);
+  }
+
   /** `.include "path"`: path relative to the including file's directory. */
   include(path: string, loc: SourceLoc): void {
     if (!this.opts.readInclude) throw new AsmError('.include is not available here (no file access)', loc);
-    if (this.frames.filter((f) => f.kind === 'file').length >= MAX_INCLUDE_DEPTH) throw new AsmError(`includes nested more than ${MAX_INCLUDE_DEPTH} deep`, loc);
+    if (this.frames.filter((f) => f.kind === 'file').length >= MAX_INCLUDE_DEPTH) {
+      this.endInput();
+      throw new AsmError(`includes nested more than ${MAX_INCLUDE_DEPTH} deep`, loc);
+    }
     const resolved = path.startsWith('/') ? path : dirname(loc.file) + path;
     let text: string;
     try {

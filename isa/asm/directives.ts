@@ -328,9 +328,9 @@ function stray(what: string): Directive {
 const rept: Directive = (a, c, _s, name) => {
   const loc = c.loc(name);
   const body = a.captureBody(loc, '.rept', REPEATS, '.endr');
-  const n = count(a, c, 'repeat count', 0n, 1n << 24n);
+  const n = count(a, c, 'repeat count', 0n, 1n << 30n);
   a.expectEnd(c);
-  if (body) a.pushStatements(Array.from({ length: n }, () => body).flat(), 'repeat', loc);
+  if (body) a.repeat(body, n, loc);
 };
 
 function irp(perChar: boolean): Directive {
