@@ -75,6 +75,9 @@ export class Cpu {
   exclusivePa = -1;
   exclusiveSize = 0;
 
+  /** The event register WFE waits on: set by SEV/SEVL and by exception return, cleared by WFE. */
+  eventRegister = 0;
+
   // ---- register access helpers (API edge and slow paths)
 
   readX(n: number): bigint {

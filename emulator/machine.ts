@@ -109,6 +109,15 @@ export class Machine {
     this.refetch = true;
   }
 
+  /**
+   * WFI, or WFE with no event pending: the PE would sleep until an interrupt (or event). This
+   * machine has no interrupt sources, so none can ever arrive: the run stops with reason 'wfi'.
+   * The instruction has completed, so a later run() resumes after it, as a wake-up would.
+   */
+  waitForInterrupt(): void {
+    this.haltReason = 'wfi';
+  }
+
   private decodedPage(pa: number): (Op | undefined)[] {
     const key = pa / 4096;
     let page = this.pages.get(key);
@@ -183,6 +192,10 @@ export class Machine {
         try {
           if ((cpu.pcLo & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, cpu.pcLo, cpu.pcHi, true);
           paPage = this.mmu.translateFetch(cpu.pcLo, cpu.pcHi);
+          // PSTATE.IL (set by an illegal ERET, or restored from SPSR) makes the next instruction
+          // take an Illegal Execution State exception, after PC alignment and Instruction Aborts
+          // (as QEMU orders them). IL only becomes 1 through paths that force this refetch.
+          if (cpu.il !== 0) throw new ArchException(EC.ILLEGAL_STATE, 0);
         } catch (e) {
           if (e instanceof MemoryFault) this.take(this.abortFor(e, true));
           else if (e instanceof ArchException) this.take(e);
