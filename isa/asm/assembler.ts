@@ -460,8 +460,8 @@ export class Assembler {
     const saved = this.section;
     this.section = s;
     for (const size of [4, 8] as const) {
-      const entries = s.pools.get(size);
-      if (!entries?.length) continue;
+      const entries = [...(s.pools.get(size)?.values() ?? [])];
+      if (entries.length === 0) continue;
       s.pools.delete(size);
       this.alignTo(size, 0n, undefined, entries[0].loc);
       s.mark('data');
@@ -481,12 +481,12 @@ export class Assembler {
     let key: string | undefined;
     if ('value' in v) key = `#${v.value}`;
     else if (!exprUses(expr, ['dot', 'localref'])) key = exprKey(expr, (name) => `${name}@${this.symtab.symbols.get(name)?.cur1 ?? ''}`);
-    const pool = pos.section.pools.get(size) ?? [];
+    const pool = pos.section.pools.get(size) ?? new Map<string | PoolEntry, PoolEntry>();
     pos.section.pools.set(size, pool);
-    const known = key === undefined ? undefined : pool.find((e) => e.key === key);
+    const known = key === undefined ? undefined : pool.get(key);
     if (known) return known;
-    const entry: PoolEntry = { expr, size, loc: exprLoc(expr), key, section: pos.section, at: pos.offset };
-    pool.push(entry);
+    const entry: PoolEntry = { expr, size, loc: exprLoc(expr), section: pos.section, at: pos.offset };
+    pool.set(key ?? entry, entry);
     return entry;
   }
 

@@ -17,8 +17,6 @@ export interface PoolEntry {
   value?: bigint;
   size: 4 | 8;
   loc: SourceLoc;
-  /** Identical entries share one slot, as GNU's add_to_lit_pool does; undefined: never shared. */
-  key?: string;
   /** Where the `ldr` is: `.` in the expression means that address. */
   section: Section;
   at: number;
@@ -40,8 +38,11 @@ export class Section {
   addr = 0n;
   readonly mapping: MappingSymbol[] = [];
   private mapState: 'none' | 'code' | 'data' = 'none';
-  /** Pending literal pools by entry size (GNU keeps one per size and section). */
-  readonly pools = new Map<4 | 8, PoolEntry[]>();
+  /**
+   * Pending literal pools by entry size (GNU keeps one per size and section), in order, each
+   * entry under its sharing key (or under itself if it is never shared).
+   */
+  readonly pools = new Map<4 | 8, Map<string | PoolEntry, PoolEntry>>();
   private buf = new Uint8Array(0);
 
   constructor(

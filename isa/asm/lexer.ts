@@ -9,11 +9,15 @@ export interface SourceLoc {
 
 /** An error in the user's source: always reported as `file:line:col: error: message`. */
 export class AsmError extends Error {
-  constructor(
-    message: string,
-    readonly loc: SourceLoc,
-  ) {
+  readonly loc: SourceLoc;
+  constructor(message: string, loc: SourceLoc) {
+    // No stack trace: a diagnostic's place is `loc`, and the encoder makes (and drops) one for
+    // every candidate encoding that does not fit, where capturing stacks cost most of its time.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
+    this.loc = loc;
   }
   format(): string {
     return `${this.loc.file}:${this.loc.line}:${this.loc.col}: error: ${this.message}`;
