@@ -513,6 +513,59 @@ export class Mmu {
     if (this.codePages.delete(paPage)) this.flushHost();
   }
 
+  // ---- cache maintenance and address translation instructions
+
+  /**
+   * The translation and permission checks of a cache maintenance instruction by VA (DC/IC;
+   * ASL AArch64.DC/AArch64.IC, S1CheckPermissions for AccessType_DC/IC). Translation and
+   * address-size faults are raised as for a data access; an Access flag fault is not (IMPDEF,
+   * as QEMU); permission: `el0Read` requires EL0 read permission (clean ops and IC IVAU at EL0),
+   * `write` requires write permission without PAN (invalidate ops). Faults are thrown as
+   * MemoryFault with write = true (the caller reports CM = 1, WnR = 1).
+   */
+  maintenanceCheck(vaLo: number, vaHi: number, el0Read: boolean, write: boolean): void {
+    let i = this.hit(vaLo, vaHi);
+    if (i < 0) {
+      try {
+        i = this.fill(vaLo, vaHi, true);
+      } catch (e) {
+        if (e instanceof MemoryFault && e.kind === 'access-flag') return;
+        throw e;
+      }
+    }
+    const perm = this.hPerm[i];
+    if ((el0Read && (perm & P_R0) === 0) || (write && (perm & (this.ctx.el === 0 ? P_W0 : P_W1)) === 0)) {
+      throw this.permissionFault(vaLo, vaHi, true, ACC.CM);
+    }
+  }
+
+  /**
+   * AT S1E1R/W, S1E0R/W, S1E1RP/WP (ASL AArch64.AT): a fresh stage-1 walk for the EL1&0
+   * regime that neither uses nor fills the TLBs (as QEMU), then the permission check for
+   * `el` (with PAN only for the RP/WP forms). Returns the leaf and the physical address, or the
+   * fault the translation would take. With the MMU off the result is flat Device-nGnRnE.
+   */
+  translateForAt(vaLo: number, vaHi: number, el: number, write: boolean, pan: boolean): AtResult {
+    const s = this.ctx.sys;
+    if ((s.sctlr & SCTLR_M) === 0n) {
+      const hi = this.canonicalHi(vaHi);
+      if (hi >>> 16 !== 0) return { fault: new MemoryFault('address-size', 0, write, vaLo, vaHi) };
+      return { pa: hi * 4294967296 + (vaLo >>> 0), attr: 0x00, sh: 0 };
+    }
+    let leaf: Leaf;
+    try {
+      leaf = walkStage1(s, this.mem, vaLo, vaHi, write);
+    } catch (e) {
+      if (e instanceof MemoryFault) return { fault: e };
+      throw e;
+    }
+    const perm = permissions(leaf, (s.sctlr & SCTLR_WXN) !== 0n);
+    const need = el === 0 ? (write ? P_W0 : P_R0) : write ? (pan ? P_W1PAN : P_W1) : pan ? P_R1PAN : P_R1;
+    if ((perm & need) === 0) return { fault: new MemoryFault('permission', leaf.level, write, vaLo, vaHi) };
+    const off = (vaLo >>> 0) % 2 ** leaf.sizeLog2;
+    return { pa: leaf.pa + off, attr: leaf.attr, sh: leaf.sh };
+  }
+
   /** Host-side translation for tools (API, debugger): PA of va for the current EL, or undefined. */
   translateForDebug(vaLo: number, vaHi: number): number | undefined {
     try {
@@ -561,6 +614,9 @@ function attrFlags(attr: number): number {
   if ((attr & 0xf0) === 0) return F_DEVICE | F_ALIGN;
   return 0;
 }
+
+/** What AT finds: a physical address with its attributes, or the fault. */
+export type AtResult = { fault: MemoryFault; pa?: undefined } | { fault?: undefined; pa: number; attr: number; sh: number };
 
 export { MemoryFault };
 export type { Leaf };

@@ -60,6 +60,8 @@ export interface Leaf {
   /** nG = 1: the entry belongs to `asid`. */
   nonGlobal: boolean;
   asid: number;
+  /** SH[1:0] of the leaf descriptor (reported by AT in PAR_EL1). */
+  sh: number;
 }
 
 const TCR_EPD0 = 1n << 7n;
@@ -158,6 +160,7 @@ export function walkStage1(r: TranslationRegs, mem: PhysMem, vaLo: number, vaHi:
       pxn: pxnTable || (desc & (1n << 53n)) !== 0n,
       nonGlobal: (desc & (1n << 11n)) !== 0n,
       asid: currentAsid(r),
+      sh: Number((desc >> 8n) & 3n),
     };
   }
   throw fault('translation', 3);
