@@ -13,6 +13,8 @@ export const EC = {
   FP_ACCESS: 0x07,
   ILLEGAL_STATE: 0x0e,
   SVC: 0x15,
+  HVC: 0x16,
+  SMC: 0x17,
   SYS_TRAP: 0x18,
   INSN_ABORT_LOWER: 0x20,
   INSN_ABORT_SAME: 0x21,
@@ -121,7 +123,7 @@ export function takeSyncException(cpu: Cpu, e: ArchException): void {
   // SVC (and HVC/SMC, UNDEFINED here) return to the next instruction; everything else retries.
   let retLo = cpu.pcLo;
   let retHi = cpu.pcHi;
-  if (e.ec === EC.SVC) {
+  if (e.ec === EC.SVC || e.ec === EC.HVC || e.ec === EC.SMC) {
     retLo = (cpu.pcLo + 4) >>> 0;
     if (retLo < 4) retHi = (retHi + 1) >>> 0;
   }
@@ -129,9 +131,14 @@ export function takeSyncException(cpu: Cpu, e: ArchException): void {
 }
 
 /**
- * ERET (ASL AArch64.ExceptionReturn; mte-arch.md §5.4). An illegal return keeps EL and SP,
- * sets PSTATE.IL and restores NZCV/PAN/DAIF; the next instruction then takes an Illegal
- * Execution State exception. Clears the local exclusive monitor.
+ * ERET (ASL AArch64.ExceptionReturn, SetPSTATEFromPSR; mte-arch.md §5.4). The return is
+ * illegal for M[4] = 1 (AArch32), M[1] = 1, a target EL that is not implemented or above the
+ * current one, or EL0 with M[0] = 1: then EL, SP and nRW stay, PSTATE.IL is set, NZCV, PAN and
+ * DAIF are restored, and UAO/DIT/TCO/SSBS/BTYPE (UNKNOWN) keep their values, as QEMU keeps them
+ * (QEMU also keeps PAN, which the architecture restores). The next instruction then takes an
+ * Illegal Execution State exception (machine.ts); so does one after a legal return with
+ * SPSR.IL = 1. PSTATE.SS becomes 0: software step is not implemented. ERET clears the local
+ * exclusive monitor and sets the event register.
  */
 export function exceptionReturn(cpu: Cpu): void {
   const spsr = Number(cpu.sys.spsr & 0xffffffffn);
@@ -139,12 +146,14 @@ export function exceptionReturn(cpu: Cpu): void {
   const targetEl = (m >>> 2) & 3;
   const illegal = (m & 0x10) !== 0 || (m & 2) !== 0 || targetEl > cpu.el || (targetEl === 0 && (m & 1) !== 0);
   cpu.exclusivePa = -1;
+  cpu.eventRegister = 1;
   if (illegal) {
     cpu.nzcv = spsr >>> 28;
     cpu.pan = (spsr >>> 22) & 1;
     cpu.daif = (spsr >>> 6) & 0xf;
     cpu.il = 1;
   } else cpu.unpackPstate(spsr);
+  cpu.ss = 0;
   // With TBI for instructions, the return address loses its tag (ASL AArch64.BranchAddr).
   const elr = cpu.sys.elr;
   const target = branchAddr(cpu, elr);
