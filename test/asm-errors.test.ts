@@ -48,6 +48,8 @@ const CASES: [string, string][] = [
   [' .section .x, "aw", %init_array', "1:21: error: unsupported section type 'init_array'"],
   [' .section .m, "ax"\n.section .m, "aw"', '2:1: error: section \'.m\' was first given different attributes ("ax")'],
   [' .data 1', '1:8: error: subsections are not supported'],
+  [' .section .mycode\nnop', '1:2: error: section \'.mycode\' would not be loaded (no "a" flag): give its flags, e.g. .section .mycode, "ax" for code, "a" for read-only data, "aw" for data'],
+  [' . = . + 4', "1:2: error: assigning to '.' is not supported: use .skip or .balign"],
   [' .type f, %bogus', "1:12: error: unsupported symbol type 'bogus' (expected function, object or notype)"],
   [' .bss\n.word 1', "2:7: error: attempt to store non-zero value in section '.bss'"],
   [' .bss\nnop', "2:1: error: attempt to store non-zero value in section '.bss'"],

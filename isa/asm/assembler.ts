@@ -160,7 +160,12 @@ export class Assembler {
   run(source: string): AssembleResult {
     this.pushFile(source, this.file);
     for (let s = this.nextStatement(); s; s = this.nextStatement()) this.statement(s);
-    for (const s of this.sections) this.dumpPools(s);
+    for (const s of this.sections) {
+      this.dumpPools(s);
+      if (s.unflaggedAt && s.size > 0) {
+        this.report(new AsmError(`section '${s.name}' would not be loaded (no "a" flag): give its flags, e.g. .section ${s.name}, "ax" for code, "a" for read-only data, "aw" for data`, s.unflaggedAt));
+      }
+    }
     const { misaligned, end } = layoutSections(this.sections, this.base);
     if (misaligned) {
       const loc = misaligned.alignLoc ?? { file: this.file, line: 1, col: 1 };
@@ -318,6 +323,7 @@ export class Assembler {
       return CONDITIONALS.has(name) ? directive?.(this, c, s, t) : undefined;
     }
     if (t.kind === 'ident' && c.isPunct('=', 1)) {
+      if (t.text === '.') throw c.error("assigning to '.' is not supported: use .skip or .balign", t);
       c.next();
       c.next();
       return this.equateStatement(t.text, c.loc(t), c);

@@ -128,7 +128,11 @@ function sectionKind(name: string, flags: string | undefined, type: string | und
 function enterSection(a: Assembler, name: string, kind: SectionKind, flags: string, explicit: boolean, loc: SourceLoc): void {
   const existing = a.sections.find((x) => x.name === name);
   if (existing && explicit && existing.kind !== kind) throw new AsmError(`section '${name}' was first given different attributes ("${existing.flags}")`, loc);
-  a.switchTo(existing ?? a.sectionNamed(name, kind, flags));
+  const section = existing ?? a.sectionNamed(name, kind, flags);
+  // A name GNU knows no flags for makes a section that is not loaded: fine for markers like
+  // .note.GNU-stack, a surprise for code or data, so contents there are an error (Assembler.run).
+  if (!existing && kind === 'other' && !explicit) section.unflaggedAt = loc;
+  a.switchTo(section);
 }
 
 function standardSection(name: string, kind: SectionKind, flags: string): Directive {

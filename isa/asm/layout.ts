@@ -35,6 +35,8 @@ export class Section {
   /** sh_addralign: the largest alignment asked for (instructions ask for 4). */
   align = 1;
   alignLoc?: SourceLoc;
+  /** Created by `.section` without flags for a name that has none by default (not loaded). */
+  unflaggedAt?: SourceLoc;
   addr = 0n;
   readonly mapping: MappingSymbol[] = [];
   private mapState: 'none' | 'code' | 'data' = 'none';
