@@ -64,6 +64,7 @@ const CASES: [string, string][] = [
   [' .exitm', "1:2: error: '.exitm' outside a macro"],
   [' .macro m\nnop', "1:2: error: '.macro' without matching '.endm'"],
   [' .rept 2\nnop', "1:2: error: '.rept' without matching '.endr'"],
+  [' .macro m\n.if 1\n.endm\nm', "2:1: error: '.if' without matching '.endif' (in macro 'm' called at t.s:4:1)"],
   [' .macro m a:req\n.endm\nm', "3:1: error: missing value for required parameter 'a' of macro 'm'"],
   [' .macro m a\n.endm\nm 1, 2', "3:6: error: too many arguments for macro 'm'"],
   [' .macro m\n.endm\n.macro m\n.endm', "3:1: error: macro 'm' is already defined"],

@@ -76,6 +76,7 @@ export interface Conditional {
   done: boolean;
   elseSeen: boolean;
   loc: SourceLoc;
+  context?: string;
 }
 
 const MAX_MACRO_DEPTH = 100;
@@ -140,6 +141,8 @@ export class Assembler {
   private macroCount = 0;
   private statementCount = 0;
   private readonly file: string;
+  /** Where the statement being assembled came from, when a macro expanded it. */
+  context: string | undefined;
 
   constructor(
     readonly opts: AssembleOptions,
@@ -149,12 +152,9 @@ export class Assembler {
     this.section = this.previous = this.sectionNamed('.text', 'text', 'ax');
   }
 
-  /** Where the statement being assembled came from, when a macro expanded it. */
-  private context: string | undefined;
-
-  report(e: unknown): void {
+  report(e: unknown, context = this.context): void {
     if (!(e instanceof AsmError)) throw e;
-    this.errors.push(this.context ? new AsmError(`${e.message} (${this.context})`, e.loc) : e);
+    this.errors.push(context ? new AsmError(`${e.message} (${context})`, e.loc) : e);
   }
 
   run(source: string): AssembleResult {
@@ -219,12 +219,13 @@ export class Assembler {
     }
   }
 
-  private popFrame(): Frame | undefined {
+  /** Ends a file, expansion or repetition; its conditionals must be closed unless it is left by `.exitm`. */
+  private popFrame(exiting = false): Frame | undefined {
     const frame = this.frames.pop();
     if (!frame) return undefined;
     while (this.conds.length > frame.condDepth) {
       const c = this.conds.pop()!;
-      if (frame.kind !== 'macro') this.report(new AsmError(`'.if' without matching '.endif'`, c.loc));
+      if (!exiting) this.report(new AsmError(`'.if' without matching '.endif'`, c.loc), c.context);
     }
     return frame;
   }
@@ -232,7 +233,7 @@ export class Assembler {
   /** `.exitm`: leaves the innermost macro expansion. */
   exitMacro(loc: SourceLoc): void {
     if (!this.frames.some((f) => f.kind === 'macro')) throw new AsmError("'.exitm' outside a macro", loc);
-    while (this.popFrame()?.kind !== 'macro');
+    while (this.popFrame(true)?.kind !== 'macro');
   }
 
   /** `.end`: nothing after it is assembled. */

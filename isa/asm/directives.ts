@@ -241,7 +241,7 @@ function openIf(a: Assembler, test: () => boolean, loc: SourceLoc): void {
       a.report(e);
     }
   }
-  a.conds.push({ active: v, done: v || !a.active, elseSeen: false, loc });
+  a.conds.push({ active: v, done: v || !a.active, elseSeen: false, loc, context: a.context });
 }
 
 function ifExpr(test: (v: bigint) => boolean): Directive {
