@@ -379,18 +379,20 @@ export function AdrpTarget(): Operand {
     print: (f, p) => targetText(p, (p.address & ~0xfffn) + (BigInt(signExtend((f.immhi << 2) | f.immlo, 21)) << 12n)),
     parse: (c, f, a) => {
       const tok = c.peek();
+      if (c.atEnd()) throw c.error('expected label or address', tok);
+      // `adrp x0, :pg_hi21:sym` is the same as `adrp x0, sym`.
+      if (c.isPunct(':')) readModifier(c, ['pg_hi21']);
+      const hash = c.eat('#');
+      const e = parseExpr(c);
+      const { value, ok } = evaluate(e, a);
+      if (!ok) return;
+      // A constant (`#4096`, as llvm-mc and GNU as read it) is a byte offset in whole pages;
+      // a label or address gives the page of the target.
       let pageDelta: bigint;
-      if (c.isPunct('#')) {
-        pageDelta = readImm(c, a).value;
-      } else {
-        if (c.atEnd()) throw c.error('expected label or address', tok);
-        // `adrp x0, :pg_hi21:sym` is the same as `adrp x0, sym`.
-        if (c.isPunct(':')) readModifier(c, ['pg_hi21']);
-        const e = parseExpr(c);
-        if (a.sizing) return;
-        pageDelta = (evalExpr(e, a.resolver) >> 12n) - (a.pc >> 12n);
-      }
-      if (a.sizing) return;
+      if (hash || a.resolver.isConstant?.(e)) {
+        if ((value & 0xfffn) !== 0n) return a.valueError(c.error('ADRP offset must be a multiple of 4096', tok));
+        pageDelta = value >> 12n;
+      } else pageDelta = (value >> 12n) - (a.pc >> 12n);
       if (pageDelta < -(1n << 20n) || pageDelta >= 1n << 20n) return a.valueError(c.error('target out of range (±4 GiB)', tok));
       const v = Number(BigInt.asIntN(21, pageDelta)) & 0x1fffff;
       f.immlo = v & 3;

@@ -43,9 +43,8 @@ describe('golden corpus: llvm-mc bytes and llvm-objdump text', () => {
     expect(mismatches(pcRelative, (g) => tryAssemble(g.source!, g.address), (g) => g.word, (g) => g.source!)).toEqual([]);
   });
 
-  // llvm-mc reads `adrp x0, #4096` as a byte offset (one page); granule's assembler reads the
-  // number as pages. Known assembler bug: when it is fixed this test fails; make it a plain `it`.
-  it.fails('assembles ADRP #offset as a byte offset, as llvm-mc does', () => {
+  // llvm-mc reads `adrp x0, #4096` as a byte offset (one page), not a page count.
+  it('assembles ADRP #offset as a byte offset, as llvm-mc does', () => {
     const adrp = corpus.filter((g) => g.source !== undefined && isAdrp(g));
     expect(mismatches(adrp, (g) => tryAssemble(g.source!, g.address), (g) => g.word, (g) => g.source!)).toEqual([]);
   });
