@@ -1,3 +1,3 @@
 // Registers every instruction family's decoder with decoded.ts.
 import './alu.js';
-
+import './system.js';
