@@ -410,6 +410,13 @@ export class Assembler {
     s.write(s.size - bytes.length, bytes);
   }
 
+  /** Appends `n` zero bytes without building them (a large `.skip` in `.bss` costs nothing). */
+  emitZeros(n: number, state: 'code' | 'data', loc: SourceLoc): void {
+    if (n === 0) return;
+    this.section.mark(state);
+    this.reserve(n, loc);
+  }
+
   nonZeroInBss(loc: SourceLoc): AsmError {
     return new AsmError(`attempt to store non-zero value in section '${this.section.name}'`, loc);
   }
@@ -428,19 +435,21 @@ export class Assembler {
     if (pad === 0 || (max !== undefined && pad > max)) return;
     const state = s.kind === 'text' ? 'code' : 'data';
     if (fill === undefined && s.kind === 'text') {
-      this.emitBytes(new Uint8Array(pad % 4), 'data', loc);
+      this.emitZeros(pad % 4, 'data', loc);
       const nops = new Uint8Array(pad - (pad % 4));
       for (let i = 0; i < nops.length; i += 4) nops.set(le(BigInt(NOP), 4), i);
       this.emitBytes(nops, state, loc);
     } else {
-      this.emitBytes(new Uint8Array(pad).fill(Number(BigInt.asUintN(8, fill ?? 0n))), state, loc);
+      const byte = Number(BigInt.asUintN(8, fill ?? 0n));
+      if (byte === 0) this.emitZeros(pad, state, loc);
+      else this.emitBytes(new Uint8Array(pad).fill(byte), state, loc);
     }
   }
 
   /** GNU aligns instructions in code sections (md_assemble, frag_align_code). */
   private alignCode(loc: SourceLoc): void {
     const s = this.section;
-    if (s.kind === 'text' && s.size % 4 !== 0) this.emitBytes(new Uint8Array(4 - (s.size % 4)), 'data', loc);
+    if (s.kind === 'text' && s.size % 4 !== 0) this.emitZeros(4 - (s.size % 4), 'data', loc);
     s.recordAlign(4);
   }
 

@@ -54,9 +54,10 @@ function strings(terminate: boolean): Directive {
 function skip(withFill: boolean): Directive {
   return (a, c, _s, name) => {
     const size = count(a, c, 'size');
-    const fill = withFill && c.eat(',') ? a.constant(parseExpr(c)) : 0n;
+    const fill = Number(BigInt.asUintN(8, withFill && c.eat(',') ? a.constant(parseExpr(c)) : 0n));
     a.expectEnd(c);
-    a.emitBytes(new Uint8Array(size).fill(Number(BigInt.asUintN(8, fill))), 'data', c.loc(name));
+    if (fill === 0) a.emitZeros(size, 'data', c.loc(name));
+    else a.emitBytes(new Uint8Array(size).fill(fill), 'data', c.loc(name));
   };
 }
 
