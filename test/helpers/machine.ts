@@ -19,7 +19,16 @@ export interface FixtureOptions {
    * memory is never privileged-executable), so use this for code that runs at EL0.
    */
   el0?: boolean;
+  /**
+   * Also map RAM a second time at VA = PA + EL0_ALIAS (0x80000000..., one 1 GiB block) as EL0
+   * read/write/execute, while the identity map stays EL1-only: EL0 code runs from the alias and
+   * EL1 code (vectors) from the identity map.
+   */
+  el0Alias?: boolean;
 }
+
+/** Offset of the EL0-accessible alias of RAM made by `el0Alias`. */
+export const EL0_ALIAS = 0x40000000n;
 
 /**
  * A machine with RAM at 0x40000000, `words` placed at the start of RAM and the PC there, at
@@ -35,6 +44,10 @@ export function bareMachine(words: number[], o: FixtureOptions = {}): Machine {
   m.cpu.pc = CODE_BASE;
   m.cpu.writeSp(RAM_BASE + BigInt(ramSize) - 0x20000n);
   if (o.mmu) identityMap(m, ramSize, o.attr ?? 0xf0, o.el0 ?? false);
+  if (o.mmu && o.el0Alias) {
+    // L1[2]: a 1 GiB block at PA RAM_BASE, AttrIndx 0, AP = 01 (EL0 read/write), AF, inner shareable.
+    write64(m, TABLES + 16n, RAM_BASE | (1n << 10n) | (3n << 8n) | (1n << 6n) | 1n);
+  }
   return m;
 }
 
@@ -63,3 +76,36 @@ function identityMap(m: Machine, ramSize: number, attr: number, el0: boolean): v
 export function runTo(m: Machine, words: number, max = 100_000): void {
   m.run(max, CODE_BASE + BigInt(words * 4));
 }
+
+/** Encoders for the A64 words tests write by hand (fields as in the Arm ARM). */
+export const a64 = {
+  nop: 0xd503201f,
+  eret: 0xd69f03e0,
+  isb: 0xd5033fdf,
+  /** MRS Xt, S<op0>_<op1>_C<n>_C<m>_<op2>. */
+  mrs: (rt: number, op0: number, op1: number, crn: number, crm: number, op2: number): number =>
+    (0xd5300000 | ((op0 - 2) << 19) | (op1 << 16) | (crn << 12) | (crm << 8) | (op2 << 5) | rt) >>> 0,
+  /** MSR S<op0>_<op1>_C<n>_C<m>_<op2>, Xt. */
+  msr: (op0: number, op1: number, crn: number, crm: number, op2: number, rt: number): number =>
+    (0xd5100000 | ((op0 - 2) << 19) | (op1 << 16) | (crn << 12) | (crm << 8) | (op2 << 5) | rt) >>> 0,
+  /** MSR <pstatefield>, #CRm. */
+  msrImm: (op1: number, op2: number, crm: number): number => (0xd500401f | (op1 << 16) | (crm << 8) | (op2 << 5)) >>> 0,
+  /** SYS #op1, C<n>, C<m>, #op2, Xt (DC, IC, AT, TLBI). */
+  sys: (op1: number, crn: number, crm: number, op2: number, rt: number): number =>
+    (0xd5080000 | (op1 << 16) | (crn << 12) | (crm << 8) | (op2 << 5) | rt) >>> 0,
+  svc: (imm: number): number => (0xd4000001 | (imm << 5)) >>> 0,
+  hvc: (imm: number): number => (0xd4000002 | (imm << 5)) >>> 0,
+  smc: (imm: number): number => (0xd4000003 | (imm << 5)) >>> 0,
+  brk: (imm: number): number => (0xd4200000 | (imm << 5)) >>> 0,
+  hlt: (imm: number): number => (0xd4400000 | (imm << 5)) >>> 0,
+  /** MOVZ Xd, #imm16, LSL #(16 * hw). */
+  movz: (rd: number, imm16: number, hw = 0): number => (0xd2800000 | (hw << 21) | (imm16 << 5) | rd) >>> 0,
+  /** LDR Xt, [Xn]. */
+  ldr: (rt: number, rn: number): number => (0xf9400000 | (rn << 5) | rt) >>> 0,
+  /** STR Xt, [Xn]. */
+  str: (rt: number, rn: number): number => (0xf9000000 | (rn << 5) | rt) >>> 0,
+  /** ADD Xd, Xn, #imm12. */
+  addImm: (rd: number, rn: number, imm12: number): number => (0x91000000 | (imm12 << 10) | (rn << 5) | rd) >>> 0,
+  /** B to a word offset. */
+  b: (words: number): number => (0x14000000 | (words & 0x3ffffff)) >>> 0,
+};
