@@ -140,4 +140,9 @@ describe('toFlatBinary', () => {
   it('is empty for a program with nothing file-backed', () => {
     expect(toFlatBinary(asm('.bss\n.skip 4')).bytes.length).toBe(0);
   });
+
+  it('is not stretched by empty sections that only hold labels', () => {
+    const flat = toFlatBinary(asm('.data\nstart:\n.text\nnop\n.bss\nend:'));
+    expect([flat.base, flat.bytes.length]).toEqual([0x400000n, 4]);
+  });
 });

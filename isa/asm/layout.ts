@@ -192,7 +192,7 @@ export function mappingSymbols(sections: Section[]): ElfSymbol[] {
  * filled with zeros; NOBITS sections (.bss) are not part of it, as with `objcopy -O binary`.
  */
 export function toFlatBinary(image: { segments: ElfSegment[] }): { base: bigint; bytes: Uint8Array } {
-  const loaded = image.segments.filter((s) => s.data.length === s.memSize);
+  const loaded = image.segments.filter((s) => s.memSize > 0 && s.data.length === s.memSize);
   if (loaded.length === 0) return { base: 0n, bytes: new Uint8Array(0) };
   const base = loaded.reduce((m, s) => (s.vaddr < m ? s.vaddr : m), loaded[0].vaddr);
   const end = loaded.reduce((m, s) => (s.vaddr + BigInt(s.memSize) > m ? s.vaddr + BigInt(s.memSize) : m), base);

@@ -114,8 +114,7 @@ export interface MacroArg {
 
 // Characters next to which whitespace does not separate macro arguments: GNU's preprocessor
 // drops the blanks around operators, so `m 1 + 2` passes one argument, `m 1 2` two.
-const JOINS_AFTER = '+-*/%&|^<>=!~(';
-const JOINS_BEFORE = '+-*/%&|^<>=!~(';
+const JOINING = '+-*/%&|^<>=!~(';
 
 /**
  * Splits macro (and `.irp`) arguments the way GNU as does: at commas, or at blanks between two
@@ -154,7 +153,7 @@ export function splitMacroArgs(text: string): MacroArg[] {
       while (text[j] === ' ' || text[j] === '\t') j++;
       const prev = cur.trimEnd().slice(-1);
       const next = text[j] ?? '';
-      if (cur.trim() !== '' && next !== '' && next !== ',' && !JOINS_AFTER.includes(prev) && !JOINS_BEFORE.includes(next)) {
+      if (cur.trim() !== '' && next !== '' && next !== ',' && !JOINING.includes(prev) && !JOINING.includes(next)) {
         finish();
       } else cur += text.slice(i, j);
       i = j;
