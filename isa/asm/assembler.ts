@@ -85,7 +85,7 @@ const MAX_INCLUDE_DEPTH = 32;
 const MAX_STATEMENTS = 2_000_000;
 const NOP = 0xd503201f;
 
-export function le(value: bigint, size: number): Uint8Array {
+function le(value: bigint, size: number): Uint8Array {
   const out = new Uint8Array(size);
   let v = BigInt.asUintN(64, value);
   for (let i = 0; i < size; i++, v >>= 8n) out[i] = Number(v & 0xffn);
@@ -96,13 +96,13 @@ export function le(value: bigint, size: number): Uint8Array {
  * GNU's truncation check (read.c, emit_expr): a value fits in `size` bytes when either it or its
  * negation has no bits above them, so `.byte` takes -255..255.
  */
-export function fitsIn(value: bigint, size: number): boolean {
+function fitsIn(value: bigint, size: number): boolean {
   if (size >= 8) return true;
   const high = BigInt.asUintN(64, ~((1n << BigInt(size * 8)) - 1n));
   return (BigInt.asUintN(64, value) & high) === 0n || (BigInt.asUintN(64, -value) & high) === 0n;
 }
 
-export const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
+const hex = (v: bigint): string => '0x' + BigInt.asUintN(64, v).toString(16);
 
 function exprUses(e: Expr, kinds: Expr['kind'][]): boolean {
   if (kinds.includes(e.kind)) return true;
@@ -127,6 +127,7 @@ function dirname(path: string): string {
   return i < 0 ? '' : path.slice(0, i + 1);
 }
 
+/** One assembly run (the state directives.ts works on); callers use `assemble()`. */
 export class Assembler {
   readonly errors: AsmError[] = [];
   readonly sections: Section[] = [];

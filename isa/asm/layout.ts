@@ -8,7 +8,7 @@ export type SectionKind = 'text' | 'rodata' | 'data' | 'bss' | 'other';
 
 const PAGE = 0x1000n;
 /** No section may grow beyond this (a runaway `.skip` or `.rept` should not eat the host). */
-export const MAX_SECTION_SIZE = 1 << 30;
+const MAX_SECTION_SIZE = 1 << 30;
 
 /** `ldr Rt, =expr`: one literal-pool slot. */
 export interface PoolEntry {
