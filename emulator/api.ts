@@ -182,3 +182,5 @@ export class Machine {
 
 export const RAM_BASE = BigInt(VIRT_RAM_BASE);
 export { disassemble } from '../isa/disasm.js';
+export { assemble, toFlatBinary } from '../isa/asm/assembler.js';
+export { writeElfExecutable } from '../isa/asm/elf-writer.js';

@@ -40,7 +40,8 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof CliError) {
-      process.stderr.write(`granule: error: ${e.message}\n`);
+      // An empty message means the details were already printed (assembly diagnostics).
+      if (e.message) process.stderr.write(`granule: error: ${e.message}\n`);
       return e.exitCode;
     }
     const err = e as Error;
