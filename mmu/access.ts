@@ -90,6 +90,12 @@ export class Mmu {
   /** Tag-check mode (TCF/TCF0 when tag checking can happen at all, else 0) for EL0 and EL1 accesses. */
   private tagMode0 = 0;
   private tagMode1 = 0;
+  /**
+   * SCTLR_EL1 as uint32 halves, refreshed with the rest: instruction handlers test its bits per
+   * execution (A, SA/SA0, DZE, ATA/ATA0) without BigInt.
+   */
+  sctlrLo = 0;
+  sctlrHi = 0;
 
   constructor(
     readonly mem: PhysMem,
@@ -118,6 +124,8 @@ export class Mmu {
     const tco = this.ctx.tco !== 0;
     this.tagMode0 = !tco && (s.sctlr & SCTLR_ATA0) !== 0n ? Number((s.sctlr >> 38n) & 3n) : 0;
     this.tagMode1 = !tco && (s.sctlr & SCTLR_ATA) !== 0n ? Number((s.sctlr >> 40n) & 3n) : 0;
+    this.sctlrLo = Number(s.sctlr & 0xffffffffn);
+    this.sctlrHi = Number((s.sctlr >> 32n) & 0xffffffffn);
   }
 
   /** MAIR changes the attributes cached in host entries; TTBR/TCR changes the translations. */
@@ -254,10 +262,10 @@ export class Mmu {
    * Resolves one access that stays inside one page: returns the RAM offset of its first byte
    * after translation, permission and tag checks, or -1 when the page is not RAM.
    */
-  private resolve(vaLo: number, vaHi: number, size: number, acc: number): number {
+  private resolve(vaLo: number, vaHi: number, size: number, acc: number, align = size): number {
     const i = this.entryFor(vaLo, vaHi, acc);
     const flags = this.hFlags[i];
-    if ((flags & F_ALIGN) !== 0 && (vaLo & (size - 1)) !== 0) throw new MemoryFault('alignment', 0, (acc & ACC.WRITE) !== 0, vaLo, vaHi);
+    if ((flags & F_ALIGN) !== 0 && (vaLo & (align - 1)) !== 0) throw new MemoryFault('alignment', 0, (acc & ACC.WRITE) !== 0, vaLo, vaHi);
     if ((flags & F_IO) !== 0) return -1;
     const off = this.hOff[i] + (vaLo & 0xfff);
     if ((flags & F_TAGGED) !== 0 && (acc & ACC.CHECKED) !== 0 && this.tagModeFor(acc) !== 0) this.checkTags(i, off, size, vaLo, vaHi, acc);
@@ -463,11 +471,43 @@ export class Mmu {
 
   /**
    * Checks a whole multi-register access (pairs, 16 bytes) before any part of it happens, so
-   * that a fault leaves memory untouched. The parts then hit the host TLB.
+   * that a fault leaves memory untouched. The parts then hit the host TLB. `elementSize` is the
+   * size of each part, which is what Device memory and SCTLR_EL1.A require alignment to.
    */
-  probe(vaLo: number, vaHi: number, size: number, acc: number): void {
+  probe(vaLo: number, vaHi: number, size: number, acc: number, elementSize = size): void {
     if ((vaLo & 0xfff) > 4096 - size) this.resolveSplit(vaLo, vaHi, size, acc);
-    else this.resolve(vaLo, vaHi, size, acc);
+    else this.resolve(vaLo, vaHi, size, acc, elementSize);
+  }
+
+  /**
+   * Translates a data access and checks its permissions, without a tag check and without
+   * moving data; returns the physical address. The exclusive monitor compares physical
+   * addresses (ASL AArch64.ExclusiveMonitorsPass, AArch64.IsExclusiveLocal).
+   */
+  physicalAddress(vaLo: number, vaHi: number, acc: number): number {
+    const i = this.entryFor(vaLo, vaHi, acc);
+    const off = this.hOff[i] + (vaLo & 0xfff);
+    return (this.hFlags[i] & F_IO) !== 0 ? off : this.mem.ramBase + off;
+  }
+
+  /**
+   * Zeroes `size` bytes (a power of two up to 4096) at va, which the caller has aligned to
+   * `size` (DC ZVA, DC GZVA, STZGM; ASL AArch64.DataMemZero): translation and write permission,
+   * then the tag check of every granule when `acc` has CHECKED, then the zeroing. Returns false
+   * without touching anything when the memory is Device (DC ZVA then takes an Alignment fault);
+   * Normal memory that is not RAM takes an external abort.
+   */
+  zeroBlock(vaLo: number, vaHi: number, size: number, acc: number): boolean {
+    acc |= ACC.WRITE;
+    const i = this.entryFor(vaLo, vaHi, acc);
+    const flags = this.hFlags[i];
+    if ((flags & F_DEVICE) !== 0) return false;
+    if ((flags & F_IO) !== 0) throw new MemoryFault('external', 0, true, vaLo, vaHi);
+    const off = this.hOff[i] + (vaLo & 0xfff);
+    if ((flags & F_TAGGED) !== 0 && (acc & ACC.CHECKED) !== 0 && this.tagModeFor(acc) !== 0) this.checkTags(i, off, size, vaLo, vaHi, acc);
+    if ((flags & F_CODE) !== 0) this.onCodeWrite((this.mem.ramBase + off) >>> 12);
+    this.mem.bytes.fill(0, off, off + size);
+    return true;
   }
 
   // ---- allocation tags (LDG/STG family, DC GVA/GZVA): never tag checked themselves
