@@ -61,11 +61,31 @@ export class SysRegs {
   fpsr = 0n;
   mdscr = 0n;
   // MTE
-  gcr = 0n;
-  rgsr = 0n;
   tfsr = 0n;
   tfsre0 = 0n;
+  /**
+   * GCR_EL1 (Exclude [15:0], RRND [16]) and RGSR_EL1 (TAG [3:0], SEED [23:8]) live as numbers:
+   * IRG, ADDG and SUBG read them (and IRG writes RGSR_EL1) on every execution, without BigInt
+   * (exec/mte.ts). `gcr`/`rgsr` are their bigint views for MRS/MSR and tools.
+   */
+  gcrBits = 0;
+  rgsrBits = 0;
+  get gcr(): bigint {
+    return BigInt(this.gcrBits);
+  }
+  set gcr(v: bigint) {
+    this.gcrBits = Number(v & 0x1ffffn);
+  }
+  get rgsr(): bigint {
+    return BigInt(this.rgsrBits);
+  }
+  set rgsr(v: bigint) {
+    this.rgsrBits = Number(v & 0xffff0fn);
+  }
 }
+
+/** The SysRegs properties that hold a register as a bigint. */
+type BigintReg = { [K in keyof SysRegs]: SysRegs[K] extends bigint ? K : never }[keyof SysRegs];
 
 /** ID register values: the features granule implements. */
 export const ID = {
@@ -126,7 +146,7 @@ export const sysKey = (op0: number, op1: number, crn: number, crm: number, op2: 
 
 const MASK64 = 0xffff_ffff_ffff_ffffn;
 
-const field = (name: keyof SysRegs, mask = MASK64): { read: Reader; write: Writer } => ({
+const field = (name: BigintReg, mask = MASK64): { read: Reader; write: Writer } => ({
   read: (cpu) => cpu.sys[name],
   write: (cpu, v) => {
     cpu.sys[name] = v & mask;
