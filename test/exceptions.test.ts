@@ -367,6 +367,13 @@ describe('ERET', () => {
     expect(o.elr).toBe(AT + 0x100n);
   });
 
+  it('a PC alignment fault on the return address comes before the Illegal Execution State exception', () => {
+    const m = machine();
+    const o = eret(m, 0x3c9, AT + 0x102n, [], AT + 0x200n);
+    expect(hex(o.esr)).toBe('0x8a000000');
+    expect(o.spsr & PSR.IL).toBe(PSR.IL);
+  });
+
   it('PSTATE.IL set through the API makes the next instruction take EC 0x0E at the current EL', () => {
     const m = machine();
     put(m, AT, [MARK]);
