@@ -219,3 +219,163 @@ registerFamilies({
     op.exec = adr;
   },
 });
+
+// ---- Conditional compare (CCMN/CCMP): if cond holds, the flags of Rn + op2 (or Rn - op2),
+// else #nzcv. op.imm2 = cond, op.ra = nzcv, op.imm = imm5 (immediate forms), op.flags = SUB.
+
+function condCompare64(cpu: Cpu, op: Op): number {
+  if (!cpu.conditionHolds(op.imm2)) {
+    cpu.nzcv = op.ra;
+    return NEXT;
+  }
+  const x = cpu.x;
+  const sub = op.flags;
+  add64(cpu, x[op.rn], x[op.rn + 1], sub ? ~x[op.rm] >>> 0 : x[op.rm], sub ? ~x[op.rm + 1] >>> 0 : x[op.rm + 1], sub, true);
+  return NEXT;
+}
+function condCompare32(cpu: Cpu, op: Op): number {
+  if (!cpu.conditionHolds(op.imm2)) {
+    cpu.nzcv = op.ra;
+    return NEXT;
+  }
+  const x = cpu.x;
+  const sub = op.flags;
+  add32(cpu, x[op.rn], sub ? ~x[op.rm] >>> 0 : x[op.rm], sub, true);
+  return NEXT;
+}
+function condCompareImm64(cpu: Cpu, op: Op): number {
+  if (!cpu.conditionHolds(op.imm2)) {
+    cpu.nzcv = op.ra;
+    return NEXT;
+  }
+  const x = cpu.x;
+  const sub = op.flags;
+  add64(cpu, x[op.rn], x[op.rn + 1], sub ? ~op.imm >>> 0 : op.imm, sub ? 0xffffffff : 0, sub, true);
+  return NEXT;
+}
+function condCompareImm32(cpu: Cpu, op: Op): number {
+  if (!cpu.conditionHolds(op.imm2)) {
+    cpu.nzcv = op.ra;
+    return NEXT;
+  }
+  const sub = op.flags;
+  add32(cpu, cpu.x[op.rn], sub ? ~op.imm >>> 0 : op.imm, sub, true);
+  return NEXT;
+}
+
+// ---- Conditional select: Rd = cond ? Rn : f(Rm) with f = identity (CSEL), +1 (CSINC),
+// NOT (CSINV), negate (CSNEG). op.imm2 = cond. CSET/CSETM (Rn = Rm = ZR) get their own.
+
+function csel64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  const s = cpu.conditionHolds(op.imm2) ? op.rn : op.rm;
+  x[op.rd] = x[s];
+  x[op.rd + 1] = x[s + 1];
+  return NEXT;
+}
+function csel32(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  x[op.rd] = x[cpu.conditionHolds(op.imm2) ? op.rn : op.rm];
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+function csinc64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  if (cpu.conditionHolds(op.imm2)) {
+    x[op.rd] = x[op.rn];
+    x[op.rd + 1] = x[op.rn + 1];
+  } else {
+    const lo = x[op.rm] + 1;
+    x[op.rd + 1] = x[op.rm + 1] + (lo > 0xffffffff ? 1 : 0);
+    x[op.rd] = lo;
+  }
+  return NEXT;
+}
+function csinc32(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  x[op.rd] = cpu.conditionHolds(op.imm2) ? x[op.rn] : x[op.rm] + 1;
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+function csinv64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  if (cpu.conditionHolds(op.imm2)) {
+    x[op.rd] = x[op.rn];
+    x[op.rd + 1] = x[op.rn + 1];
+  } else {
+    x[op.rd] = ~x[op.rm];
+    x[op.rd + 1] = ~x[op.rm + 1];
+  }
+  return NEXT;
+}
+function csinv32(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  x[op.rd] = cpu.conditionHolds(op.imm2) ? x[op.rn] : ~x[op.rm];
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+function csneg64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  if (cpu.conditionHolds(op.imm2)) {
+    x[op.rd] = x[op.rn];
+    x[op.rd + 1] = x[op.rn + 1];
+  } else {
+    const lo = x[op.rm];
+    x[op.rd + 1] = ~x[op.rm + 1] + (lo === 0 ? 1 : 0);
+    x[op.rd] = -lo;
+  }
+  return NEXT;
+}
+function csneg32(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  x[op.rd] = cpu.conditionHolds(op.imm2) ? x[op.rn] : -x[op.rm];
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+/** CSET Rd, cond (CSINC Rd, ZR, ZR, invert(cond)): 0 when op.imm2 holds, else 1. */
+function cset(cpu: Cpu, op: Op): number {
+  cpu.x[op.rd] = cpu.conditionHolds(op.imm2) ? 0 : 1;
+  cpu.x[op.rd + 1] = 0;
+  return NEXT;
+}
+/** CSETM Xd, cond (CSINV Xd, XZR, XZR, invert(cond)): 0 or all ones; op.immHi = the high half. */
+function csetm(cpu: Cpu, op: Op): number {
+  const v = cpu.conditionHolds(op.imm2) ? 0 : -1;
+  cpu.x[op.rd] = v;
+  cpu.x[op.rd + 1] = v & op.immHi;
+  return NEXT;
+}
+
+const CSEL_HANDLERS: Record<string, [typeof csel32, typeof csel64]> = {
+  csel: [csel32, csel64],
+  csinc: [csinc32, csinc64],
+  csinv: [csinv32, csinv64],
+  csneg: [csneg32, csneg64],
+};
+
+registerFamilies({
+  condCompare: (op, f, e) => {
+    op.rn = regZr(f.rn);
+    op.imm2 = f.cond;
+    op.ra = f.nzcv;
+    op.flags = e.attrs.op === 'sub' ? SUB : 0;
+    if (e.name.endsWith('_i')) {
+      op.imm = f.imm5;
+      op.exec = f.sf ? condCompareImm64 : condCompareImm32;
+    } else {
+      op.rm = regZr(f.rm);
+      op.exec = f.sf ? condCompare64 : condCompare32;
+    }
+  },
+  condSelect: (op, f, e) => {
+    op.rd = regZrDest(f.rd);
+    op.rn = regZr(f.rn);
+    op.rm = regZr(f.rm);
+    op.imm2 = f.cond;
+    const kind = e.attrs.op!;
+    if (f.rn === 31 && f.rm === 31 && (kind === 'csinc' || kind === 'csinv')) {
+      op.immHi = f.sf ? -1 : 0;
+      op.exec = kind === 'csinc' ? cset : csetm;
+    } else op.exec = CSEL_HANDLERS[kind][f.sf];
+  },
+});
