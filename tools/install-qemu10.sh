@@ -9,8 +9,8 @@
 #
 # Idempotent: a second run with the binary already in place only checks it. QEMU is needed only
 # to regenerate test/golden/virt (npm run gen:virt-golden); the tests read the committed files.
-# Run QEMU with QEMU_MODULE_DIR set to an empty directory: its UI/audio modules from Debian 12's
-# 7.2 package do not load into 10 and would each print a warning.
+# Run QEMU with QEMU_MODULE_DIR set to an empty directory and `-audio none`: the UI/audio modules
+# of Debian 12's 7.2 package do not load into 10 and would each print a warning.
 set -euo pipefail
 
 dir="${1:-.cache/qemu10}"

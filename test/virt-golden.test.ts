@@ -1,0 +1,164 @@
+// Bare-metal behaviour against QEMU 10 system mode, byte for byte. Each program in test/virt/ is
+// assembled by granule's assembler, run on granule's virt board (emulator/api.ts), and its UART
+// output and semihosting exit status are compared with test/golden/virt/NAME.out, which
+// tools/gen-virt-golden.ts made by running the same ELF under qemu-system-aarch64 10
+// (`npm run gen:virt-golden`; QEMU is not needed to run these tests). On a mismatch the message
+// shows the first differing line with the lines before it: the test name in brackets and the
+// EXC lines (ESR/FAR/ELR/SPSR) point at the instruction or feature that differs.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { Machine, type StopInfo } from '../emulator/api.js';
+import type { OutputSink } from '../emulator/devices/output.js';
+import { assembleProgram, goldenPath, parseGolden, programNames, programPath, sourceDigest } from '../tools/gen-virt-golden.js';
+
+/** Instruction budget per program (the largest runs a few million). */
+const MAX_INSNS = 200_000_000;
+/** Output cap: a runaway guest printing forever stops here. */
+const MAX_UART = 4 << 20;
+
+class ByteSink implements OutputSink {
+  private readonly chunks: Uint8Array[] = [];
+  length = 0;
+  write(bytes: Uint8Array): void {
+    this.chunks.push(bytes.slice());
+    this.length += bytes.length;
+  }
+  bytes(): Uint8Array {
+    return Buffer.concat(this.chunks);
+  }
+}
+
+export interface VirtRun {
+  uart: Uint8Array;
+  stop: StopInfo;
+  /** The exit status as a process would see it (0-255), undefined if the guest did not halt. */
+  exit: number | undefined;
+}
+
+/** Runs an assembled program on granule's virt board until it halts (or the budget runs out). */
+export function runVirt(elf: Uint8Array): VirtRun {
+  const sink = new ByteSink();
+  const m = new Machine({ uart: sink });
+  m.loadElf(elf);
+  let stop: StopInfo;
+  let done = 0;
+  for (;;) {
+    stop = m.run({ count: Math.min(16_000_000, MAX_INSNS - done) });
+    done += stop.instructions;
+    if (stop.reason !== 'count' || done >= MAX_INSNS || sink.length > MAX_UART) break;
+  }
+  return { uart: sink.bytes(), stop, exit: stop.reason === 'halt' ? (stop.exitStatus ?? 0) & 0xff : undefined };
+}
+
+const CONTEXT = 6;
+/** At most this many differing test sections are listed after the first difference. */
+const MAX_SECTIONS = 12;
+
+const show = (l: string | undefined): string => (l === undefined ? '<end of output>' : JSON.stringify(l));
+
+/** Index of the first line where two line arrays differ (their common length if one is a prefix). */
+function firstDifferentLine(e: string[], a: string[]): number {
+  let i = 0;
+  while (i < e.length && i < a.length && e[i] === a[i]) i++;
+  return i;
+}
+
+/** The output split at its test headings (`[name]` lines); the text before the first is ''. */
+function sections(lines: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let cur: string[] = [];
+  out.set('', cur);
+  for (const l of lines) {
+    if (/^\[.*\]$/.test(l)) {
+      let key = l;
+      for (let n = 2; out.has(key); n++) key = `${l} #${n}`;
+      cur = [];
+      out.set(key, cur);
+    } else cur.push(l);
+  }
+  return out;
+}
+
+/**
+ * Describes how granule's output differs from QEMU's: the first differing line with the lines
+ * before it, then every test section that differs with its own first differing line (so one
+ * missing instruction does not hide the others).
+ */
+export function describeDifferences(expected: string, actual: string): string | undefined {
+  if (expected === actual) return undefined;
+  const e = expected.split('\n');
+  const a = actual.split('\n');
+  const i = firstDifferentLine(e, a);
+  let heading = '';
+  for (let k = i - 1; k >= 0; k--) {
+    if (/^\[.*\]$/.test(e[k])) {
+      heading = e[k];
+      break;
+    }
+  }
+  const out = [
+    `first difference at line ${i + 1}${heading ? ` (in ${heading})` : ''}:`,
+    ...e.slice(Math.max(0, i - CONTEXT), i).map((l) => `    ${l}`),
+    `  - QEMU:    ${show(e[i])}`,
+    `  + granule: ${show(a[i])}`,
+  ];
+  const es = sections(e);
+  const as = sections(a);
+  const differing: string[] = [];
+  for (const [name, lines] of es) {
+    const got = as.get(name);
+    if (!got) {
+      differing.push(`  ${name || '(before the first test)'}: missing from granule's output`);
+      continue;
+    }
+    const j = firstDifferentLine(lines, got);
+    if (j === lines.length && j === got.length) continue;
+    differing.push(`  ${name || '(before the first test)'} line ${j + 1}: QEMU ${show(lines[j])}, granule ${show(got[j])}`);
+  }
+  const extra = [...as.keys()].filter((k) => !es.has(k));
+  if (differing.length) {
+    out.push(`test sections that differ: ${differing.length} of ${es.size}`);
+    out.push(...differing.slice(0, MAX_SECTIONS));
+    if (differing.length > MAX_SECTIONS) out.push(`  ... and ${differing.length - MAX_SECTIONS} more`);
+  }
+  if (extra.length) out.push(`sections only granule printed: ${extra.slice(0, MAX_SECTIONS).join(', ')}`);
+  return out.join('\n');
+}
+
+function stopDescription(r: VirtRun): string {
+  if (r.exit !== undefined) return `exit status ${r.exit}`;
+  return `no exit: stopped (${r.stop.reason}) after ${r.stop.instructions} instructions at pc 0x${r.stop.pc.toString(16)}`;
+}
+
+const names = programNames();
+
+describe('virt golden programs (QEMU 10 system mode)', () => {
+  it('every program has a golden file and every golden file a program', () => {
+    expect(names.length).toBeGreaterThan(0);
+    expect(names.filter((n) => !existsSync(goldenPath(n)))).toEqual([]);
+  });
+
+  for (const name of names) {
+    describe(name, () => {
+      const golden = existsSync(goldenPath(name)) ? parseGolden(readFileSync(goldenPath(name))) : undefined;
+
+      it('golden file is up to date with the source (npm run gen:virt-golden)', () => {
+        expect(golden, `test/golden/virt/${name}.out is missing`).toBeDefined();
+        expect(golden!.source, `test/virt/${name}.s (or an include) changed since its golden file was made`).toBe(sourceDigest(programPath(name)));
+      });
+
+      it('granule prints what QEMU 10 prints and exits with its status', () => {
+        expect(golden).toBeDefined();
+        const r = runVirt(assembleProgram(programPath(name)));
+        const expected = Buffer.from(golden!.uart).toString('latin1');
+        const actual = Buffer.from(r.uart).toString('latin1');
+        const diff = describeDifferences(expected, actual);
+        const problems: string[] = [];
+        if (diff) problems.push(diff);
+        if (r.exit !== golden!.exit) problems.push(`exit: QEMU exit status ${golden!.exit}, granule ${stopDescription(r)}`);
+        if (problems.length) expect.fail(`${name}.s: granule differs from QEMU 10\n${problems.join('\n')}`);
+      });
+    });
+  }
+});
