@@ -11,6 +11,8 @@ import {
 } from '../exceptions.js';
 import { checkSysRegAccess, lookupSysReg, SCTLR, setPan, setTco, setUao, sysKey, type SysRegDef } from '../sysregs.js';
 import { MemoryFault } from '../../mmu/walk.js';
+import { executeDcZva } from './loadstore.js';
+import { executeDcGva, executeDcGzva } from './mte.js';
 
 const TCR_AS = 1n << 36n;
 
@@ -284,6 +286,10 @@ const SYS_OPS = (() => {
   // DC CVAC/CGVAC/CGDVAC, CVAU, CVAP/CGVAP/CGDVAP, CVADP/CGVADP/CGDVADP, CIVAC/CIGVAC/CIGDVAC
   for (const crm of [10, 12, 13, 14]) for (const op2 of [1, 3, 5]) m.set(k(3, 7, crm, op2), [dcClean]);
   m.set(k(3, 7, 11, 1), [dcClean]);
+  // DC ZVA, GVA, GZVA (exec/loadstore.ts, exec/mte.ts: SCTLR_EL1.DZE at EL0, translation, tags).
+  m.set(k(3, 7, 4, 1), [executeDcZva]);
+  m.set(k(3, 7, 4, 3), [executeDcGva]);
+  m.set(k(3, 7, 4, 4), [executeDcGzva]);
   // AT S1E1R, S1E1W, S1E0R, S1E0W, S1E1RP, S1E1WP
   m.set(k(0, 7, 8, 0), [at, 0]);
   m.set(k(0, 7, 8, 1), [at, 1]);
