@@ -93,6 +93,8 @@ function expectTrap(m: Machine, words: number[], el: 0 | 1, esr: number): Outcom
   return o;
 }
 
+const hex32 = (v: number): string => '0x' + (v >>> 0).toString(16);
+
 function expectRuns(m: Machine, words: number[], el: 0 | 1): void {
   const o = exec(m, words, el);
   expect(o.reason, `esr 0x${o.esr.toString(16)}`).toBe('until');
@@ -393,6 +395,41 @@ describe('SYS at EL0: UCI/DZE traps and EL1-only operations (QEMU 10 syndromes)'
     m.cpu.sys.sctlr |= SCTLR_UCI;
     m.cpu.writeX(1, RAM_BASE + 0x2000n);
     expectRuns(m, [a64.sys(3, 7, 14, 1, 1), a64.sys(3, 7, 11, 1, 1), a64.sys(3, 7, 5, 1, 1), a64.sys(3, 7, 12, 1, 1), a64.sys(3, 7, 14, 3, 1)], 0);
+  });
+});
+
+describe('DC ZVA, GVA, GZVA (exec/loadstore.ts, exec/mte.ts) through SYS', () => {
+  it('at EL0 with DZE = 0 trap with EC 0x18 (QEMU)', () => {
+    expectTrap(machine(), [a64.sys(3, 7, 4, 1, 1)], 0, 0x6212dc28);
+    expectTrap(machine(), [a64.sys(3, 7, 4, 3, 1)], 0, 0x6216dc28);
+    expectTrap(machine(), [a64.sys(3, 7, 4, 4, 1)], 0, 0x6218dc28);
+  });
+
+  it('at EL0 with DZE = 1, DC ZVA zeroes its 64-byte block', () => {
+    const m = machine({ mmu: true, el0Alias: true });
+    m.cpu.sys.sctlr |= SCTLR_DZE;
+    m.mem.bytes.fill(0xaa, 0x3000, 0x3100);
+    m.cpu.writeX(1, RAM_BASE + EL0_ALIAS + 0x3047n);
+    const va = CODE_BASE + EL0_ALIAS + 0x100n;
+    expect(exec(m, [a64.sys(3, 7, 4, 1, 1)], 0, va, CODE_BASE + 0x100n).reason).toBe('until');
+    expect([m.mem.bytes[0x303f], m.mem.bytes[0x3040], m.mem.bytes[0x307f], m.mem.bytes[0x3080]]).toEqual([0xaa, 0, 0, 0xaa]);
+    // An EL1-only page: permission fault, WnR = 1, CM = 0, FAR = Xt (QEMU reports the same at level 1).
+    m.cpu.writeX(1, RAM_BASE + 0x3047n);
+    const o = exec(m, [a64.sys(3, 7, 4, 1, 1)], 0, va, CODE_BASE + 0x100n);
+    expect(hex32(o.esr)).toBe('0x9200004e');
+    expect(o.far).toBe(RAM_BASE + 0x3047n);
+  });
+
+  it('at EL1 on an unmapped VA: translation fault with WnR = 1, CM = 0, FAR = Xt with its tag (QEMU)', () => {
+    const m = machine({ mmu: true });
+    m.cpu.writeX(1, 0x8000_0000n);
+    const o = exec(m, [a64.sys(3, 7, 4, 1, 1)], 1);
+    expect(hex32(o.esr)).toBe('0x96000045');
+    expect(o.far).toBe(0x8000_0000n);
+    m.cpu.writeX(1, 0x0500_0000_8000_0010n);
+    const o2 = exec(m, [a64.sys(3, 7, 4, 3, 1)], 1);
+    expect(hex32(o2.esr)).toBe('0x96000045');
+    expect(o2.far).toBe(0x0500_0000_8000_0010n);
   });
 });
 
