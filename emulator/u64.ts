@@ -95,14 +95,14 @@ export function extend32(v: number, option: number, shift: number): number {
   return (v << shift) >>> 0;
 }
 
-/** Unsigned 32x32 -> 64 multiply into u64. */
+/** Unsigned 32x32 -> 64 multiply into u64: a * b = p1 * 2^16 + p0 with both partial products exact. */
 export function mulU32(a: number, b: number): void {
-  const aL = a & 0xffff, aH = a >>> 16, bL = b & 0xffff, bH = b >>> 16;
-  const ll = aL * bL;
-  const mid = aH * bL + aL * bH; // < 2^33
-  const lo = ll + (mid % 65536) * 65536;
-  u64.lo = lo >>> 0;
-  u64.hi = (aH * bH + Math.floor(mid / 65536) + Math.floor(lo / 4294967296)) >>> 0;
+  a >>>= 0;
+  const p0 = a * (b & 0xffff); // < 2^48
+  const p1 = a * (b >>> 16); // < 2^48
+  const t = p0 + (p1 & 0xffff) * 65536; // < 2^49; p1 & 0xffff is p1 mod 2^16 (ToInt32 is exact modulo 2^32)
+  u64.lo = t >>> 0;
+  u64.hi = (p1 / 65536 >>> 0) + (t / 4294967296 >>> 0); // floor(p1 / 2^16) + carry: below 2^32
 }
 
 /** Low 64 bits of a 64x64 multiply into u64 (MUL/MADD). */

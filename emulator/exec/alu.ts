@@ -263,6 +263,42 @@ function condCompareImm32(cpu: Cpu, op: Op): number {
   return NEXT;
 }
 
+/** CCMP Xn, Xm / #imm (op.rm = -1 marks the immediate form): the flags of Xn - op2 inline. */
+function ccmp64(cpu: Cpu, op: Op): number {
+  if (!cpu.conditionHolds(op.imm2)) {
+    cpu.nzcv = op.ra;
+    return NEXT;
+  }
+  const x = cpu.x;
+  const aHi = x[op.rn + 1] | 0;
+  const bLo = op.rm < 0 ? op.imm : x[op.rm];
+  const bHi = op.rm < 0 ? 0 : x[op.rm + 1] | 0;
+  const lo = x[op.rn] - bLo;
+  const hi = aHi - bHi - (lo < 0 ? 1 : 0);
+  const rHi = hi | 0;
+  cpu.nf = rHi;
+  cpu.zf = (lo | 0) | rHi;
+  cpu.cf = (aHi >>> 0) - (bHi >>> 0) - (lo < 0 ? 1 : 0) >= 0 ? 1 : 0;
+  cpu.vf = (aHi ^ bHi) & (aHi ^ rHi);
+  return NEXT;
+}
+function ccmp32(cpu: Cpu, op: Op): number {
+  if (!cpu.conditionHolds(op.imm2)) {
+    cpu.nzcv = op.ra;
+    return NEXT;
+  }
+  const x = cpu.x;
+  const a = x[op.rn];
+  const b = op.rm < 0 ? op.imm : x[op.rm];
+  const d = a - b;
+  const r = d | 0;
+  cpu.nf = r;
+  cpu.zf = r;
+  cpu.cf = d >= 0 ? 1 : 0;
+  cpu.vf = (a ^ b) & (a ^ r);
+  return NEXT;
+}
+
 // ---- Conditional select: Rd = cond ? Rn : f(Rm) with f = identity (CSEL), +1 (CSINC),
 // NOT (CSINV), negate (CSNEG). op.imm2 = cond. CSET/CSETM (Rn = Rm = ZR) get their own.
 
@@ -361,10 +397,11 @@ registerFamilies({
     op.flags = e.attrs.op === 'sub' ? SUB : 0;
     if (e.name.endsWith('_i')) {
       op.imm = f.imm5;
-      op.exec = f.sf ? condCompareImm64 : condCompareImm32;
+      op.rm = -1;
+      op.exec = op.flags ? (f.sf ? ccmp64 : ccmp32) : f.sf ? condCompareImm64 : condCompareImm32;
     } else {
       op.rm = regZr(f.rm);
-      op.exec = f.sf ? condCompare64 : condCompare32;
+      op.exec = op.flags ? (f.sf ? ccmp64 : ccmp32) : f.sf ? condCompare64 : condCompare32;
     }
   },
   condSelect: (op, f, e) => {

@@ -100,6 +100,23 @@ function zext(cpu: Cpu, op: Op): number {
   return NEXT;
 }
 
+// ---- UBFX/SBFX of a field inside one half of a 64-bit register: the 32-bit shift pair on
+// that half (op.rn addresses it), op.imm2 = left shift, op.flags = right shift
+
+function ubfxHalf64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  x[op.rd] = (x[op.rn] << op.imm2) >>> op.flags;
+  x[op.rd + 1] = 0;
+  return NEXT;
+}
+function sbfxHalf64(cpu: Cpu, op: Op): number {
+  const x = cpu.x;
+  const v = (x[op.rn] << op.imm2) >> op.flags;
+  x[op.rd] = v;
+  x[op.rd + 1] = v >> 31;
+  return NEXT;
+}
+
 // ---- General UBFM/SBFM: shift left by op.imm2 (L), right by op.flags (A)
 
 function ubfm64(cpu: Cpu, op: Op): number {
@@ -246,6 +263,15 @@ registerFamilies({
         op.imm = (2 ** (s + 1) - 1) | 0;
         op.exec = zext;
       }
+      return;
+    }
+    if (f.sf && s >= r && (s < 32 || r >= 32)) {
+      // UBFX/SBFX #r, #(s - r + 1) with the field in one half
+      const half = s < 32 ? 0 : 32;
+      op.rn += half >> 5;
+      op.imm2 = 31 - (s - half);
+      op.flags = op.imm2 + r - half;
+      op.exec = signed ? sbfxHalf64 : ubfxHalf64;
       return;
     }
     const left = top - s;
