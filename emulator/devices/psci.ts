@@ -1,5 +1,6 @@
-// PSCI firmware calls through HVC #0 / SMC #0, as QEMU's virt board answers them when the
-// guest runs without EL2/EL3 (Arm DEN 0022: function IDs in W0, result in X0).
+// PSCI firmware calls through HVC #0, as QEMU's virt board answers them when the guest runs
+// without EL2/EL3, where its conduit is HVC and SMC stays UNDEFINED (Arm DEN 0022: function
+// IDs in W0, result in X0).
 
 import type { Machine } from '../machine.js';
 
@@ -9,10 +10,10 @@ const SYSTEM_OFF = 0x84000008;
 const SYSTEM_RESET = 0x84000009;
 const NOT_SUPPORTED = -1;
 
-/** Installs the PSCI conduit on HVC #0 and SMC #0. */
+/** Installs the PSCI conduit on HVC #0 (SMC is UNDEFINED, as on QEMU's virt board at EL1). */
 export function attachPsci(m: Machine): void {
-  m.hypercall = (imm) => {
-    if (imm !== 0) return false;
+  m.hypercall = (imm, kind) => {
+    if (imm !== 0 || kind !== 'hvc') return false;
     const fn = Number(m.cpu.readX(0) & 0xffffffffn);
     switch (fn) {
       case PSCI_VERSION:

@@ -65,7 +65,8 @@ export function attachSemihosting(m: Machine, sinks: SemihostingSinks): void {
   let errno = 0;
   const ret = (v: bigint | number): void => m.cpu.writeX(0, BigInt.asUintN(64, BigInt(v)));
   m.semihosting = (imm) => {
-    if (imm !== SEMIHOSTING_HLT_IMM) return false;
+    // As QEMU without `-semihosting-config userspace=on`: HLT #0xF000 at EL0 stays UNDEFINED.
+    if (imm !== SEMIHOSTING_HLT_IMM || m.cpu.el === 0) return false;
     const op = Number(m.cpu.readX(0) & 0xffffffffn);
     const arg = m.cpu.readX(1);
     switch (op) {
