@@ -247,9 +247,14 @@ _start:
         b exit
 
 // Rebuilds the standard tables and control registers (tests call it to undo their changes).
+// The tables are rebuilt with the MMU off: the code's own mapping is among them.
 reset_mmu:
         stp x29, x30, [sp, #-16]!
         stp x0, x1, [sp, #-16]!
+        mrs x0, sctlr_el1
+        and x0, x0, #~SC_M
+        msr sctlr_el1, x0
+        isb
         bl build_tables
         msr spsel, #1
         msr pan, #0
