@@ -3,9 +3,10 @@
 
 import { asmSuite } from './asm.js';
 import { decodeSuite } from './decode.js';
+import { runSuite as runBench } from './run.js';
 import type { BenchSuite } from './suite.js';
 
-export const SUITES: readonly BenchSuite[] = [decodeSuite, asmSuite];
+export const SUITES: readonly BenchSuite[] = [decodeSuite, asmSuite, runBench];
 
 export type { BenchCase, BenchSuite, CaseResult } from './suite.js';
 export { runSuite } from './suite.js';

@@ -6,7 +6,7 @@
 
 import { PhysMem } from './physmem.js';
 import { Tlb } from './tlb.js';
-import { currentAsid, MemoryFault, tbiFor, walkStage1, type Leaf, type TranslationRegs } from './walk.js';
+import { currentAsid, MemoryFault, walkStage1, type Leaf, type TranslationRegs } from './walk.js';
 import { allocationTagCheck, type TagCheckOutcome } from './tags.js';
 
 /** Access descriptor bits. */
@@ -47,6 +47,8 @@ const HOST_ENTRIES = 1 << HOST_BITS;
 const HOST_MASK = HOST_ENTRIES - 1;
 
 const SCTLR_M = 1n;
+const TCR_TBI0 = 1n << 37n;
+const TCR_TBI1 = 1n << 38n;
 const SCTLR_A = 2n;
 const SCTLR_WXN = 1n << 19n;
 const SCTLR_ATA0 = 1n << 42n;
@@ -65,6 +67,9 @@ export class Mmu {
   readonly tlb: Tlb;
   /** High half of the last 64-bit read (read64 returns the low half). */
   hi = 0;
+  /** The second register of the last read128. */
+  lo2 = 0;
+  hi2 = 0;
   readonly stats: MmuStats = { hostMisses: 0, walks: 0, tagChecks: 0, tagFaults: 0 };
   /** Called when a write hits a page holding decoded instructions (physical page number). */
   onCodeWrite: (paPage: number) => void = () => {};
@@ -89,6 +94,9 @@ export class Mmu {
   private writeBit = P_W1;
   /** Tag-check mode (TCF/TCF0 when tag checking can happen at all, else 0) for EL0 and EL1 accesses. */
   private tagMode0 = 0;
+  /** TCR_EL1.TBI0/TBI1, cached: the canonical VA of every access depends on them. */
+  private tbi0 = false;
+  private tbi1 = false;
   private tagMode1 = 0;
   /**
    * SCTLR_EL1 as uint32 halves, refreshed with the rest: instruction handlers test its bits per
@@ -124,6 +132,8 @@ export class Mmu {
     const tco = this.ctx.tco !== 0;
     this.tagMode0 = !tco && (s.sctlr & SCTLR_ATA0) !== 0n ? Number((s.sctlr >> 38n) & 3n) : 0;
     this.tagMode1 = !tco && (s.sctlr & SCTLR_ATA) !== 0n ? Number((s.sctlr >> 40n) & 3n) : 0;
+    this.tbi0 = (s.tcr & TCR_TBI0) !== 0n;
+    this.tbi1 = (s.tcr & TCR_TBI1) !== 0n;
     this.sctlrLo = Number(s.sctlr & 0xffffffffn);
     this.sctlrHi = Number((s.sctlr >> 32n) & 0xffffffffn);
   }
@@ -155,7 +165,7 @@ export class Mmu {
 
   /** Canonical high half: with TBI the top byte is ignored, so VA[63:56] becomes VA[55]'s sign. */
   private canonicalHi(vaHi: number): number {
-    return tbiFor(this.ctx.sys.tcr, vaHi) ? (vaHi << 8) >> 8 : vaHi | 0;
+    return ((vaHi & 0x00800000) !== 0 ? this.tbi1 : this.tbi0) ? (vaHi << 8) >> 8 : vaHi | 0;
   }
 
   /**
@@ -467,6 +477,50 @@ export class Mmu {
       const v = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
       b[k < first ? off0 + k : off1 + (k - first)] = v;
     }
+  }
+
+  /**
+   * A 16-byte access of two 64-bit registers (LDP/STP Xt): one translation and one tag check
+   * for both when they share a page and the host TLB hits; otherwise the whole range is
+   * checked first (no partial store) and the halves go through the 8-byte paths. Returns the
+   * low half of the first register; `hi`, `lo2`, `hi2` hold the rest.
+   */
+  read128(vaLo: number, vaHi: number, acc: number): number {
+    const off = (vaLo & 7) === 0 ? this.fast(vaLo, vaHi, 16, acc) : -1;
+    if (off >= 0) {
+      const w = off >>> 2;
+      const u32 = this.mem.u32;
+      this.hi = u32[w + 1];
+      this.lo2 = u32[w + 2];
+      this.hi2 = u32[w + 3];
+      return u32[w];
+    }
+    this.probe(vaLo, vaHi, 16, acc, 8);
+    const s = vaLo + 8;
+    const aLo = this.read64(vaLo, vaHi, acc);
+    const aHi = this.hi;
+    this.lo2 = this.read64(s >>> 0, s > 0xffffffff ? (vaHi + 1) >>> 0 : vaHi, acc);
+    this.hi2 = this.hi;
+    this.hi = aHi;
+    return aLo;
+  }
+
+  write128(vaLo: number, vaHi: number, aLo: number, aHi: number, bLo: number, bHi: number, acc: number): void {
+    acc |= ACC.WRITE;
+    const off = (vaLo & 7) === 0 ? this.fast(vaLo, vaHi, 16, acc) : -1;
+    if (off >= 0) {
+      const w = off >>> 2;
+      const u32 = this.mem.u32;
+      u32[w] = aLo;
+      u32[w + 1] = aHi;
+      u32[w + 2] = bLo;
+      u32[w + 3] = bHi;
+      return;
+    }
+    this.probe(vaLo, vaHi, 16, acc, 8);
+    const s = vaLo + 8;
+    this.write64(vaLo, vaHi, aLo, aHi, acc);
+    this.write64(s >>> 0, s > 0xffffffff ? (vaHi + 1) >>> 0 : vaHi, bLo, bHi, acc);
   }
 
   /**

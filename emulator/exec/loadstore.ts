@@ -306,9 +306,7 @@ function pairTransfer(cpu: Cpu, op: Op, lo: number, hi: number, acc: number): vo
       m.write32(lo2, hi2, x[t2], acc);
       return;
     case P_STPX:
-      probePair(cpu, lo, hi, 8, acc);
-      m.write64(lo, hi, x[t], x[t + 1], acc);
-      m.write64(lo2, hi2, x[t2], x[t2 + 1], acc);
+      m.write128(lo, hi, x[t], x[t + 1], x[t2], x[t2 + 1], acc);
       return;
     case P_LDPW: {
       let a: number;
@@ -327,14 +325,10 @@ function pairTransfer(cpu: Cpu, op: Op, lo: number, hi: number, acc: number): vo
       return;
     }
     case P_LDPX: {
-      const aLo = m.read64(lo, hi, acc);
-      const aHi = m.hi;
-      const bLo = m.read64(lo2, hi2, acc);
-      const bHi = m.hi;
-      x[t] = aLo;
-      x[t + 1] = aHi;
-      x[t2] = bLo;
-      x[t2 + 1] = bHi;
+      x[t] = m.read128(lo, hi, acc);
+      x[t + 1] = m.hi;
+      x[t2] = m.lo2;
+      x[t2 + 1] = m.hi2;
       return;
     }
     default: {
