@@ -12,6 +12,9 @@
 // (translation, permission, tag check). Registers, including the writeback of the base, change
 // only after every access of the instruction has succeeded.
 //
+// The SP alignment check follows the architecture (SCTLR_EL1.SA at EL1, SA0 at EL0, both set at
+// reset); QEMU `-cpu max` does not implement it. PRFM is exempt, as in the ASL.
+//
 // Alignment choice: granule does not implement FEAT_LSE2 (ID_AA64MMFR2_EL1.AT = 0), so the
 // ordered accesses need natural alignment (ASL AArch64.UnalignedAccessFaults for acqsc/acqpc/
 // relsc without LSE2). QEMU `-cpu max` implements LSE2 and lets an unaligned LDAR/STLR that
