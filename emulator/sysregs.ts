@@ -104,8 +104,11 @@ export const ID = {
   ID_AA64ISAR2: 0n,
   /** PARange 48 bits, ASIDBits 16, TGran4 supported (0), TGran64 not (0xF), TGran16 not (0). */
   ID_AA64MMFR0: 0x0000_0000_0f00_0025n,
-  /** PAN = 2 (FEAT_PAN2: AT S1E1RP/WP); no LORegions, no hardware AF/dirty, no HPDS. */
-  ID_AA64MMFR1: 0x0000_0000_0020_0000n,
+  /**
+   * PAN = 2 (FEAT_PAN2: AT S1E1RP/WP), LO = 1 (FEAT_LOR, mandatory from Armv8.1, with no
+   * LORegions: LDLAR/STLLR behave as LDAR/STLR); no hardware AF/dirty, no HPDS.
+   */
+  ID_AA64MMFR1: 0x0000_0000_0021_0000n,
   /** UAO = 1, IDS = 1 (FEAT_IDST: EL0 reads of the ID space trap with EC 0x18). */
   ID_AA64MMFR2: 0x0000_0010_0000_0010n,
   ID_AA64DFR0: 0x0000_0000_0000_0006n,
@@ -197,6 +200,11 @@ export const SYSREGS: ReadonlyMap<number, SysRegDef> = (() => {
     { name: 'CLIDR_EL1', key: sysKey(3, 1, 0, 0, 1), ...ro(ID.CLIDR), el0: 'none' },
     { name: 'GMID_EL1', key: sysKey(3, 1, 0, 0, 4), ...ro(ID.GMID), el0: 'none' },
     { name: 'AIDR_EL1', key: sysKey(3, 1, 0, 0, 7), ...ro(0n), el0: 'none' },
+    // FEAT_LOR with no LORegions and no descriptors: LORID_EL1 reads 0, the rest are RAZ/WI.
+    { name: 'LORID_EL1', key: sysKey(3, 0, 10, 4, 7), ...ro(0n), el0: 'none' },
+    ...(['LORSA_EL1', 'LOREA_EL1', 'LORN_EL1', 'LORC_EL1'] as const).map((name, i): SysRegDef => ({
+      name, key: sysKey(3, 0, 10, 4, i), ...ro(0n), write: () => {}, el0: 'none',
+    })),
     { name: 'CSSELR_EL1', key: sysKey(3, 2, 0, 0, 0), ...field('csselr', 0xfn), el0: 'none' },
     { name: 'CTR_EL0', key: sysKey(3, 3, 0, 0, 1), ...ro(ID.CTR), el0: (cpu) => (cpu.sys.sctlr & SCTLR.UCT) !== 0n },
     {

@@ -468,6 +468,11 @@ for (const [name, mn, op, s] of [['ADC', 'adc', 0, 0], ['ADCS', 'adcs', 0, 1], [
   E(name, `sf:1 ${op} ${s} 11010000 rm:5 000000 rn:5 rd:5`, 'addSubCarry', mn, [R('rd'), R('rn'), R('rm')], { aliases, attrs: { op: op ? 'sub' : 'add', setFlags: s === 1 } });
 }
 
+// FEAT_FlagM: rotate a register into NZCV under a mask; set flags from a byte or halfword.
+E('RMIF', '1 0 1 11010000 imm6:6 00001 rn:5 0 mask:4', 'flagm', 'rmif', [X('rn'), Imm('imm6', 6), Imm('mask', 4)], { feature: 'FlagM', attrs: { op: 'rmif' } });
+E('SETF8', '0 0 1 11010000 000000 0 0010 rn:5 0 1101', 'flagm', 'setf8', [W('rn')], { feature: 'FlagM', attrs: { op: 'setf8' } });
+E('SETF16', '0 0 1 11010000 000000 1 0010 rn:5 0 1101', 'flagm', 'setf16', [W('rn')], { feature: 'FlagM', attrs: { op: 'setf16' } });
+
 for (const [name, mn, op] of [['CCMN', 'ccmn', 0], ['CCMP', 'ccmp', 1]] as const) {
   E(`${name}_r`, `sf:1 ${op} 1 11010010 rm:5 cond:4 0 0 rn:5 0 nzcv:4`, 'condCompare', mn, [R('rn'), R('rm'), Imm('nzcv', 4), Cond()], { attrs: { op: op ? 'sub' : 'add' } });
   E(`${name}_i`, `sf:1 ${op} 1 11010010 imm5:5 cond:4 1 0 rn:5 0 nzcv:4`, 'condCompare', mn, [R('rn'), Imm('imm5', 5), Imm('nzcv', 4), Cond()], { attrs: { op: op ? 'sub' : 'add' } });
@@ -791,7 +796,6 @@ U('pointer authentication (PACGA)', '1 0 0 11010110 xxxxx 001100 xxxxx xxxxx');
 U('pointer authentication (branches)', '1101011 xxxx 11111 00001x xxxxx xxxxx');
 U('pointer authentication (LDRAA/LDRAB)', '11 111 0 00 x x 1 xxxxxxxxx x 1 xxxxx xxxxx');
 U('CRC32', 'x 0 0 11010110 xxxxx 010 xxx xxxxx xxxxx');
-U('flag manipulation (RMIF/SETF)', 'x 0 1 11010000 xxxxxx xx 001 xxxxx xxxxx');
 U('debug state (DCPS/DRPS)', '11010100 101 xxxxxxxxxxxxxxxx 000 xx');
 U('debug state (DRPS)', '1101011 0101 11111 000000 11111 00000');
 

@@ -283,7 +283,7 @@ describe('MSR (immediate)', () => {
   });
 });
 
-describe('FlagM: CFINV, XAFLAG, AXFLAG', () => {
+describe('FlagM: CFINV, XAFLAG, AXFLAG, RMIF, SETF8, SETF16', () => {
   const run = (word: number, nzcv: number): number => {
     const m = machine();
     m.cpu.nzcv = nzcv;
@@ -298,6 +298,37 @@ describe('FlagM: CFINV, XAFLAG, AXFLAG', () => {
       const xv = c === 0 && z === 1 ? 1 : 0;
       expect(run(XAFLAG, f)).toBe((xn << 3) | ((z & c) << 2) | ((c | z) << 1) | xv);
       expect(run(AXFLAG, f)).toBe(((z | v) << 2) | ((c & (v ^ 1)) << 1));
+    }
+  });
+
+  // Reference from the ASL: RMIF takes bits 3..0 of ROR(Xn, imm6) into the NZCV bits `mask` selects;
+  // SETF8/16 set N = bit 7/15, Z = (bits 7:0/15:0 == 0), V = bit 8/16 XOR bit 7/15, and keep C.
+  const ror64 = (v: bigint, n: number): bigint => BigInt.asUintN(64, (v >> BigInt(n)) | (v << BigInt(64 - n)));
+  const runWith = (word: number, nzcv: number, x1: bigint): number => {
+    const m = machine();
+    m.cpu.nzcv = nzcv;
+    m.cpu.writeX(1, x1);
+    expectRuns(m, [word], 0);
+    return m.cpu.nzcv;
+  };
+  it('RMIF matches the ASL for every rotation and mask', () => {
+    const value = 0x8f00_1234_5678_9abcn;
+    for (let imm6 = 0; imm6 < 64; imm6 += 7) {
+      for (let mask = 0; mask < 16; mask++) {
+        const word = 0xba000420 | (imm6 << 15) | mask; // rmif x1, #imm6, #mask (llvm-mc: rmif x1, #3, #5 = 0xba018425)
+        const bits = Number(ror64(value, imm6) & 0xfn);
+        expect(runWith(word, 0b0110, value)).toBe((0b0110 & ~mask) | (bits & mask));
+      }
+    }
+  });
+  it('SETF8 and SETF16 match the ASL', () => {
+    for (const [word, width] of [[0x3a00082d, 8], [0x3a00482d, 16]] as const) {
+      for (const v of [0n, 0x80n, 0x7fn, 0x100n, 0x180n, 0x8000n, 0x18000n, 0xffffn, 0xffff_ffffn]) {
+        const top = Number((v >> BigInt(width - 1)) & 1n);
+        const next = Number((v >> BigInt(width)) & 1n);
+        const zero = (v & ((1n << BigInt(width)) - 1n)) === 0n ? 1 : 0;
+        for (const c of [0, 1]) expect(runWith(word, c << 1, v)).toBe((top << 3) | (zero << 2) | (c << 1) | (top ^ next));
+      }
     }
   });
 });

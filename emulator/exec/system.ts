@@ -13,6 +13,7 @@ import { checkSysRegAccess, lookupSysReg, SCTLR, setPan, setTco, setUao, sysKey,
 import { MemoryFault } from '../../mmu/walk.js';
 import { executeDcZva } from './loadstore.js';
 import { executeDcGva, executeDcGzva } from './mte.js';
+import { shift64, SHIFT_ROR, u64 } from '../u64.js';
 
 const TCR_AS = 1n << 36n;
 
@@ -117,6 +118,27 @@ function msrDaifClr(cpu: Cpu, op: Op): number {
 
 function cfinv(cpu: Cpu, _op: Op): number {
   cpu.cf ^= 1;
+  return NEXT;
+}
+/** RMIF Xn, #imm6, #mask: NZCV bits selected by mask take bits 3..0 of ROR(Xn, imm6). */
+function rmif(cpu: Cpu, op: Op): number {
+  shift64(cpu.x[op.rn], cpu.x[op.rn + 1], SHIFT_ROR, op.imm2);
+  const v = u64.lo & 0xf;
+  const mask = op.imm;
+  if (mask & 8) cpu.nf = v & 8 ? -1 : 0;
+  if (mask & 4) cpu.zf = v & 4 ? 0 : 1;
+  if (mask & 2) cpu.cf = (v >>> 1) & 1;
+  if (mask & 1) cpu.vf = v & 1 ? -1 : 0;
+  return NEXT;
+}
+/** SETF8/SETF16 Wn: N = top bit, Z = all zero, V = top bit XOR the next one up; C unchanged. */
+function setf(cpu: Cpu, op: Op): number {
+  const bits = op.imm;
+  const w = cpu.x[op.rn];
+  const top = (w >>> (bits - 1)) & 1;
+  cpu.nf = top ? -1 : 0;
+  cpu.zf = w & ((1 << bits) - 1);
+  cpu.vf = (top ^ ((w >>> bits) & 1)) !== 0 ? -1 : 0;
   return NEXT;
 }
 /** XAFLAG: N = !C & !Z, Z = Z & C, C = C | Z, V = !C & Z. */
@@ -382,8 +404,23 @@ registerFamilies({
       : field === 'DAIFClr' ? msrDaifClr
       : executeUndefined;
   },
-  flagm: (op, _f, e) => {
-    op.exec = e.attrs.op === 'cfinv' ? cfinv : e.attrs.op === 'xaflag' ? xaflag : axflag;
+  flagm: (op, f, e) => {
+    switch (e.attrs.op) {
+      case 'rmif':
+        op.rn = regZr(f.rn);
+        op.imm2 = f.imm6;
+        op.imm = f.mask;
+        op.exec = rmif;
+        return;
+      case 'setf8':
+      case 'setf16':
+        op.rn = regZr(f.rn);
+        op.imm = e.attrs.op === 'setf8' ? 8 : 16;
+        op.exec = setf;
+        return;
+      default:
+        op.exec = e.attrs.op === 'cfinv' ? cfinv : e.attrs.op === 'xaflag' ? xaflag : axflag;
+    }
   },
   mrs: (op, f) => {
     op.rd = regZrDest(f.rt);
