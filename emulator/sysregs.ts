@@ -50,7 +50,7 @@ export class SysRegs {
   tpidr0 = 0n;
   tpidrro0 = 0n;
   csselr = 0n;
-  cntfrq = 62_500_000n;
+  cntfrq: bigint = ID.CNTFRQ;
   cntkctl = 0n;
   cntvCtl = 0n;
   cntvCval = 0n;
@@ -121,7 +121,8 @@ export const ID = {
   CLIDR: 0x0a200023n,
   /** CCSIDR_EL1 as QEMU `-cpu max` reports it (64-byte lines). */
   CCSIDR: 0x700fe01an,
-  CNTFRQ: 62_500_000n,
+  /** QEMU 10 virt's generic timer frequency, read back from QEMU (1 GHz). */
+  CNTFRQ: 1_000_000_000n,
 } as const;
 
 type Reader = (cpu: Cpu) => bigint;
