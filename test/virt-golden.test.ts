@@ -5,12 +5,17 @@
 // (`npm run gen:virt-golden`; QEMU is not needed to run these tests). On a mismatch the message
 // shows the first differing line with the lines before it: the test name in brackets and the
 // EXC lines (ESR/FAR/ELR/SPSR) point at the instruction or feature that differs.
+//
+// Where QEMU 10 is not the architecture, the golden programs leave the case out (each says which
+// in its header) and test/virt/arch/NAME.s checks it on granule alone against NAME.expected,
+// written from the architecture: same format, header `# virt-arch exit=N`.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Machine, type StopInfo } from '../emulator/api.js';
 import type { OutputSink } from '../emulator/devices/output.js';
-import { assembleProgram, goldenPath, parseGolden, programNames, programPath, sourceDigest } from '../tools/gen-virt-golden.js';
+import { assembleProgram, goldenPath, parseGolden, PROGRAM_DIR, programNames, programPath, sourceDigest } from '../tools/gen-virt-golden.js';
 
 /** Instruction budget per program (the largest runs a few million). */
 const MAX_INSNS = 200_000_000;
@@ -159,6 +164,30 @@ describe('virt golden programs (QEMU 10 system mode)', () => {
         if (r.exit !== golden!.exit) problems.push(`exit: QEMU exit status ${golden!.exit}, granule ${stopDescription(r)}`);
         if (problems.length) expect.fail(`${name}.s: granule differs from QEMU 10\n${problems.join('\n')}`);
       });
+    });
+  }
+});
+
+const ARCH_DIR = join(PROGRAM_DIR, 'arch');
+const archNames = existsSync(ARCH_DIR)
+  ? readdirSync(ARCH_DIR)
+      .filter((f) => f.endsWith('.s'))
+      .map((f) => f.slice(0, -2))
+      .sort()
+  : [];
+
+describe('virt programs where QEMU 10 is not the architecture (granule alone)', () => {
+  for (const name of archNames) {
+    it(`${name}: granule prints what the architecture says (test/virt/arch/${name}.expected)`, () => {
+      const raw = readFileSync(join(ARCH_DIR, `${name}.expected`), 'latin1');
+      const m = /^# virt-arch exit=(\d+)\n/.exec(raw);
+      expect(m, `test/virt/arch/${name}.expected: no '# virt-arch exit=N' header`).not.toBeNull();
+      const r = runVirt(assembleProgram(join(ARCH_DIR, `${name}.s`)));
+      const problems: string[] = [];
+      const diff = describeDifferences(raw.slice(m![0].length), Buffer.from(r.uart).toString('latin1'));
+      if (diff) problems.push(diff.replaceAll('QEMU', 'expected'));
+      if (r.exit !== Number(m![1])) problems.push(`exit: expected ${m![1]}, granule ${stopDescription(r)}`);
+      if (problems.length) expect.fail(`arch/${name}.s: granule differs from the architecture\n${problems.join('\n')}`);
     });
   }
 });
