@@ -258,7 +258,7 @@ main:
         NL
 
         ldp x29, x30, [sp], #16
-        mov w0, #0
+        mov w0, #42                     // a non-zero exit status, through semihosting SYS_EXIT
         ret
 
 // ---- EL0 functions (run through CALL_EL0) --------------------------------------------------
