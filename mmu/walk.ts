@@ -112,7 +112,8 @@ export function walkStage1(r: TranslationRegs, mem: PhysMem, vaLo: number, vaHi:
   const startIndexBits = iasize - (39 - 9 * startLevel);
   const tableAlign = BigInt(Math.max(6, startIndexBits + 3));
   let table = ttbr & 0x0000_ffff_ffff_fffen & ~((1n << tableAlign) - 1n);
-  if (table >= oaLimit) throw fault('address-size', startLevel);
+  // ASL AArch64.S1Walk reports a TTBR base beyond the OA size at level 0, whatever the start level.
+  if (table >= oaLimit) throw fault('address-size', 0);
   let apTable = 0;
   let uxnTable = false;
   let pxnTable = false;
