@@ -10,12 +10,13 @@
 // in its header) and test/virt/arch/NAME.s checks it on granule alone against NAME.expected,
 // written from the architecture: same format, header `# virt-arch exit=N`.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Machine, type StopInfo } from '../emulator/api.js';
 import type { OutputSink } from '../emulator/devices/output.js';
-import { assembleProgram, goldenPath, parseGolden, PROGRAM_DIR, programNames, programPath, sourceDigest } from '../tools/gen-virt-golden.js';
+import { assembleProgram, goldenPath, installedQemu, parseGolden, PROGRAM_DIR, programNames, programPath, qemuVersion, runQemu, sourceDigest } from '../tools/gen-virt-golden.js';
 
 /** Instruction budget per program (the largest runs a few million). */
 const MAX_INSNS = 200_000_000;
@@ -151,6 +152,23 @@ describe('virt golden programs (QEMU 10 system mode)', () => {
       it('golden file is up to date with the source (npm run gen:virt-golden)', () => {
         expect(golden, `test/golden/virt/${name}.out is missing`).toBeDefined();
         expect(golden!.source, `test/virt/${name}.s (or an include) changed since its golden file was made`).toBe(sourceDigest(programPath(name)));
+      });
+
+      // CI installs QEMU 10 (.ci/run): the committed output must still be what QEMU prints.
+      const qemu = installedQemu();
+      it.skipIf(!qemu)(`golden file is what QEMU 10 prints now${qemu ? '' : ' (skipped: QEMU 10 not installed; tools/install-qemu10.sh)'}`, () => {
+        const tmp = mkdtempSync(join(tmpdir(), 'granule-virt-'));
+        try {
+          const env = { ...process.env, QEMU_MODULE_DIR: tmp };
+          const elf = join(tmp, `${name}.elf`);
+          writeFileSync(elf, assembleProgram(programPath(name)));
+          const q = runQemu(qemu!, env, elf);
+          expect(qemuVersion(qemu!, env)).toMatch(/^10\./);
+          expect(q.exit).toBe(golden!.exit);
+          expect(Buffer.from(q.uart).toString('latin1')).toBe(Buffer.from(golden!.uart).toString('latin1'));
+        } finally {
+          rmSync(tmp, { recursive: true, force: true });
+        }
       });
 
       it('granule prints what QEMU 10 prints and exits with its status', () => {

@@ -128,7 +128,13 @@ function findQemu(): string {
   return bin;
 }
 
-function qemuVersion(qemu: string, env: NodeJS.ProcessEnv): string {
+/** QEMU 10 if it is already installed ($QEMU_SYSTEM_AARCH64 or .cache/qemu10), else undefined. */
+export function installedQemu(): string | undefined {
+  const bin = process.env.QEMU_SYSTEM_AARCH64 ?? join(ROOT, '.cache/qemu10/usr/bin/qemu-system-aarch64');
+  return existsSync(bin) ? bin : undefined;
+}
+
+export function qemuVersion(qemu: string, env: NodeJS.ProcessEnv): string {
   const out = execFileSync(qemu, ['--version'], { env, encoding: 'utf8' });
   const m = /QEMU emulator version (\d+\.\d+\.\d+)/.exec(out);
   if (!m) throw new Error(`cannot read the version of ${qemu}: ${out}`);
@@ -136,7 +142,7 @@ function qemuVersion(qemu: string, env: NodeJS.ProcessEnv): string {
   return m[1];
 }
 
-function runQemu(qemu: string, env: NodeJS.ProcessEnv, elf: string): { uart: Uint8Array; exit: number } {
+export function runQemu(qemu: string, env: NodeJS.ProcessEnv, elf: string): { uart: Uint8Array; exit: number } {
   const r = spawnSync(qemu, [...QEMU_ARGS, '-kernel', elf], { env, timeout: QEMU_TIMEOUT_MS, maxBuffer: 64 << 20, stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) throw new Error(`${elf}: QEMU failed: ${r.error.message}`);
   if (r.status === null) throw new Error(`${elf}: QEMU was killed by ${r.signal} (timeout ${QEMU_TIMEOUT_MS} ms?)\n${r.stderr}`);
