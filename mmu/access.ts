@@ -564,6 +564,31 @@ export class Mmu {
     return true;
   }
 
+  /**
+   * Translates one page for a bulk copy the way LDTR/STTR would (EL0 permissions, EL0's tag-check
+   * settings): returns the RAM offset of va and leaves in `pageChecked` whether accesses to this
+   * page are tag checked (Tagged Normal memory with tag checking on for EL0). Throws MemoryFault;
+   * a page that is not RAM is an external abort. The kernel shim's typed-array uaccess path uses
+   * this, then compares the granules' tags itself (DESIGN.md decision 7).
+   */
+  translateUnprivileged(vaLo: number, vaHi: number, write: boolean): number {
+    const i = this.entryFor(vaLo, vaHi, ACC.UNPRIV | (write ? ACC.WRITE : 0));
+    const flags = this.hFlags[i];
+    if ((flags & F_IO) !== 0) throw new MemoryFault('external', 0, write, vaLo, vaHi);
+    const off = this.hOff[i] + (vaLo & 0xfff);
+    this.pageChecked = (flags & F_TAGGED) !== 0 && this.tagMode0 !== 0;
+    if (write && (flags & F_CODE) !== 0) this.onCodeWrite((this.mem.ramBase + off) >>> 12);
+    return off;
+  }
+
+  /** Whether the page last given by translateUnprivileged is tag checked. */
+  pageChecked = false;
+
+  /** Tag-check mode for EL0 accesses (SCTLR_EL1.TCF0 when ATA0 is set and TCO clear), else 0. */
+  get el0TagMode(): number {
+    return this.tagMode0;
+  }
+
   // ---- allocation tags (LDG/STG family, DC GVA/GZVA): never tag checked themselves
 
   /**

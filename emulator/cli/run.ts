@@ -12,6 +12,8 @@ import { CliError, UsageError, hex, parseNumber } from './common.js';
 import { Tracer } from '../trace.js';
 import { collectStats, formatStats } from '../stats.js';
 import { assembleSourceFile, isAssemblySource } from './source.js';
+import { createUserProcess, USER_DEFAULT_RAM } from '../../kernel-shim/process.js';
+import { readSync } from 'node:fs';
 
 interface RunOptions {
   machine: string;
@@ -21,6 +23,7 @@ interface RunOptions {
   stats?: boolean;
   json?: boolean;
   statsFile?: string;
+  strace?: boolean;
   cpu: string;
 }
 
@@ -57,6 +60,47 @@ function runVirt(file: string, o: RunOptions): number {
   const tracer = o.trace ? new Tracer(m, (line) => process.stderr.write(line + '\n')) : undefined;
   const reason = runGuest(m, maxInsns, tracer);
   const status = report(m, reason, maxInsns);
+  emitStats(m, o);
+  return status;
+}
+
+const readStdin = (n: number): Uint8Array => {
+  const buf = Buffer.alloc(n);
+  try {
+    return buf.subarray(0, readSync(0, buf, 0, n, null));
+  } catch {
+    return new Uint8Array(0);
+  }
+};
+
+/** Runs a static Linux executable at EL0 under the kernel shim; returns the exit status. */
+function runUser(file: string, guestArgs: string[], o: RunOptions): number {
+  const ramSize = o.mem === undefined ? USER_DEFAULT_RAM : Number(parseNumber(o.mem, '--mem size', true));
+  if (ramSize < 1 << 22 || ramSize > 4 * 1024 ** 3 || ramSize % 4096 !== 0) throw new UsageError(`--mem must be a multiple of 4 KiB between 4M and 4G, not '${o.mem}'`);
+  const maxInsns = o.maxInsns === undefined ? Infinity : Number(parseNumber(o.maxInsns, '--max-insns count'));
+  const bytes = readProgram(file, 0x400000n);
+  let proc;
+  try {
+    proc = createUserProcess(bytes, {
+      ramSize,
+      argv: [file, ...guestArgs],
+      stdout: stdoutSink,
+      stderr: stderrSink,
+      stdin: readStdin,
+      strace: o.strace ? (line) => process.stderr.write(line + '\n') : undefined,
+    });
+  } catch (e) {
+    if (e instanceof ElfError) throw new CliError(`${file}: ${e.message}`);
+    throw e;
+  }
+  const { machine: m, kernel } = proc;
+  const tracer = o.trace ? new Tracer(m, (line) => process.stderr.write(line + '\n')) : undefined;
+  const reason = runGuest(m, maxInsns, tracer);
+  let status: number;
+  if (reason === 'halt' && kernel.end) {
+    if (kernel.end.kind === 'signal') process.stderr.write(kernel.end.report);
+    status = m.exitStatus;
+  } else status = report(m, reason, maxInsns);
   emitStats(m, o);
   return status;
 }
@@ -116,14 +160,15 @@ export function registerRun(program: Command): void {
     .option('--mem <size>', 'guest RAM, e.g. 128M (virt: at 0x40000000)')
     .option('--max-insns <n>', 'stop a runaway guest after N instructions (exit status 124)')
     .option('--trace', 'print each executed instruction with the registers it changed (stderr)')
+    .option('--strace', 'print each syscall with its arguments and result, like strace (stderr)')
     .option('--stats', 'print a summary at exit (stderr; with --json, JSON on stdout)')
     .option('--json', 'machine-readable --stats')
     .option('--stats-file <file>', 'write the --stats JSON to a file')
-    .action((file: string, _guestArgs: string[], o: RunOptions) => {
+    .action((file: string, guestArgs: string[], o: RunOptions) => {
       if (o.cpu !== 'none') throw new UsageError(`--cpu ${o.cpu}: only the functional model ('none') exists yet`);
       let status: number;
       if (o.machine === 'virt') status = runVirt(file, o);
-      else if (o.machine === 'user') throw new CliError('--machine user needs the kernel shim, which granule does not have yet; use --machine virt for bare-metal programs', 2);
+      else if (o.machine === 'user') status = runUser(file, guestArgs, o);
       else throw new UsageError(`unknown --machine '${o.machine}' (expected user or virt)`);
       process.exitCode = status;
     });

@@ -130,6 +130,8 @@ export interface ElfFile {
   type: number;
   machine: number;
   entry: bigint;
+  /** File offset of the program header table (e_phoff): AT_PHDR is where it is mapped. */
+  phoff: bigint;
   programHeaders: ProgramHeader[];
   /** All section headers, index 0 (the null section) included; empty for a stripped file. */
   sections: Section[];
@@ -480,6 +482,7 @@ export function parseElf(bytes: Uint8Array): ElfFile {
     type: header.type,
     machine: header.machine,
     entry: header.entry,
+    phoff: header.phoff,
     programHeaders,
     sections,
     symbols: readSymbols(sections),

@@ -1,0 +1,223 @@
+// The kernel shim: a small Linux-like kernel in TypeScript that owns the EL1 exception vector
+// (DESIGN.md decision 6). User programs run at EL0 on the real MMU; every SVC, abort and
+// undefined instruction enters the vector through the architectural exception path, the
+// handler here works on the CPU state as arm64 Linux's el0_sync would (arch/arm64/kernel/
+// entry-common.c), and leaves through the architectural ERET.
+
+import type { Machine } from '../emulator/machine.js';
+import { EC, exceptionReturn } from '../emulator/exceptions.js';
+import type { OutputSink } from '../emulator/devices/output.js';
+import { FrameAllocator, MAIR_VALUE, PAGE_SIZE, PageTables } from './pgtable.js';
+import { AddressSpace } from './mm.js';
+import { Files } from './vfs.js';
+import { dispatchSyscall, type SyscallTrace } from './syscalls.js';
+import { UserAccess } from './uaccess.js';
+import { Signals, SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, SEGV_MAPERR, SEGV_MTEAERR, SEGV_MTESERR, BUS_ADRALN, ILL_ILLOPC, TRAP_BRKPT } from './signals.js';
+
+/** Kernel half of the address space (TTBR1_EL1): the vector page, then the kernel stack. */
+export const KERNEL_BASE = 0xffff_0000_0000_0000n;
+export const VECTORS = KERNEL_BASE;
+export const KERNEL_STACK_TOP = KERNEL_BASE + 0x0010_0000n;
+const KERNEL_STACK_PAGES = 4;
+
+/** The user ASID (TTBR0_EL1[63:48]); TCR_EL1.AS = 1 selects 16-bit ASIDs. */
+export const USER_ASID = 1;
+
+// TCR_EL1 as Linux's __cpu_setup programs it for 48-bit VAs and 4 KiB pages (T0SZ = T1SZ = 16,
+// TG1 = 4 KiB, IPS = 48 bits, 16-bit ASIDs from TTBR0, TBI0 for the tagged address ABI).
+const TCR_VALUE = 16n | (16n << 16n) | (2n << 30n) | (3n << 8n) | (3n << 10n) | (3n << 12n) | (3n << 24n) | (3n << 26n) | (3n << 28n) | (5n << 32n) | (1n << 36n) | (1n << 37n);
+// SCTLR_EL1 bits Linux sets for EL0 (INIT_SCTLR_EL1_MMU_ON): M, C, SA, SA0, I, DZE, UCT, nTWE,
+// SPAN, UCI, ATA, ATA0, ITFSB, plus the RES1 bits. TCF0 is per thread (prctl).
+const SCTLR_BASE = 0x1n | 0x4n | 0x8n | 0x10n | 0x1000n | (1n << 14n) | (1n << 15n) | (1n << 18n) | (1n << 23n) | (1n << 26n) | (1n << 37n) | (1n << 42n) | (1n << 43n) | 0x30d00800n;
+const SCTLR_TCF0_SHIFT = 38n;
+
+export interface KernelOptions {
+  stdout: OutputSink;
+  stderr: OutputSink;
+  /** Reads up to `n` bytes of the host's stdin (returns fewer at end of file). */
+  stdin?: (n: number) => Uint8Array;
+  /** `--strace`: called for every syscall with its formatted line. */
+  strace?: (line: string) => void;
+  /** Seed for getrandom and AT_RANDOM (DESIGN.md decision 9: no host randomness). */
+  seed?: number;
+}
+
+/** How the process ended: an exit status, or a fatal signal (the CLI exits 128 + signo). */
+export type ProcessEnd = { kind: 'exit'; status: number } | { kind: 'signal'; signo: number; report: string };
+
+export class Kernel {
+  readonly frames: FrameAllocator;
+  readonly kernelTables: PageTables;
+  readonly userTables: PageTables;
+  readonly as: AddressSpace;
+  readonly files: Files;
+  readonly uaccess: UserAccess;
+  readonly signals: Signals;
+  /** PR_SET_TAGGED_ADDR_CTRL value (ENABLE | TCF bits | include mask << 3). */
+  taggedAddrCtrl = 0;
+  readonly pid = 1000;
+  name = 'granule';
+  end: ProcessEnd | undefined;
+  readonly syscallCounts = new Map<string, number>();
+  readonly trace?: SyscallTrace;
+
+  constructor(
+    readonly m: Machine,
+    readonly o: KernelOptions,
+  ) {
+    this.frames = new FrameAllocator(m);
+    this.kernelTables = new PageTables(m, this.frames);
+    this.userTables = new PageTables(m, this.frames);
+    this.as = new AddressSpace(m, this.frames, this.userTables, USER_ASID);
+    this.files = new Files(o);
+    this.uaccess = new UserAccess(this);
+    this.signals = new Signals(this);
+    if (o.strace) this.trace = { emit: o.strace };
+    this.boot();
+  }
+
+  /** Translation regime, vectors and the kernel stack, as Linux has them before the first exec. */
+  private boot(): void {
+    const { m } = this;
+    const s = m.cpu.sys;
+    for (let i = 0; i < KERNEL_STACK_PAGES; i++) {
+      const pa = this.frames.alloc()!;
+      this.kernelTables.map(KERNEL_STACK_TOP - BigInt((i + 1) * PAGE_SIZE), pa, { read: true, write: true, exec: false, mte: false, user: false });
+    }
+    // The vector page exists so that the architectural entry has somewhere to go; the handlers
+    // run before its first instruction is fetched.
+    this.kernelTables.map(VECTORS, this.frames.alloc()!, { read: true, write: false, exec: true, mte: false, user: false });
+    s.mair = MAIR_VALUE;
+    s.tcr = TCR_VALUE;
+    s.ttbr0 = (BigInt(USER_ASID) << 48n) | BigInt(this.userTables.root);
+    s.ttbr1 = BigInt(this.kernelTables.root);
+    s.vbar = VECTORS;
+    s.sctlr = SCTLR_BASE;
+    m.cpu.hooks.translationChanged('sctlr');
+    m.cpu.setBankedSp(1, KERNEL_STACK_TOP);
+    m.setVectorHandler(VECTORS + 0x400n, () => this.onSyncFromEl0());
+    for (const off of [0x000n, 0x080n, 0x100n, 0x180n, 0x200n, 0x280n, 0x300n, 0x380n, 0x480n, 0x500n, 0x580n]) {
+      m.setVectorHandler(VECTORS + off, () => this.onUnexpected(Number(off)));
+    }
+  }
+
+  /** SCTLR_EL1.TCF0 from the prctl value: none, sync, async, or asymmetric when both are asked. */
+  tcf0(): number {
+    const sync = (this.taggedAddrCtrl & 2) !== 0;
+    const async = (this.taggedAddrCtrl & 4) !== 0;
+    // Both requested on an MTE3 system: asymmetric is available; Linux picks the CPU's
+    // preferred mode among those requested, and mte_tcf_preferred defaults to async.
+    if (sync && async) return 2;
+    return sync ? 1 : async ? 2 : 0;
+  }
+
+  /** Programs SCTLR_EL1.TCF0 and GCR_EL1 for the thread (mte_update_sctlr_user, mte_update_gcr_excl). */
+  applyTagSettings(): void {
+    const s = this.m.cpu.sys;
+    s.sctlr = (s.sctlr & ~(3n << SCTLR_TCF0_SHIFT)) | (BigInt(this.tcf0()) << SCTLR_TCF0_SHIFT);
+    const include = (this.taggedAddrCtrl >>> 3) & 0xffff;
+    // RRND = 1 as Linux sets it; Exclude = ~include.
+    s.gcr = BigInt((~include & 0xffff) | 0x10000);
+    this.m.cpu.hooks.translationChanged('sctlr');
+  }
+
+  // ---- exception entry from EL0 (el0_sync)
+
+  private onSyncFromEl0(): void {
+    const { m } = this;
+    const cpu = m.cpu;
+    const esr = Number(cpu.sys.esr);
+    const ec = esr >>> 26;
+    const far = cpu.sys.far;
+    // Kernel accesses to user memory run with TCO = 0 when the thread checks synchronously
+    // (mte_disable_tco_entry); async/none leave it set, so they are not checked.
+    const tcf0 = this.tcf0();
+    if (tcf0 === 1 || tcf0 === 3) {
+      cpu.tco = 0;
+      cpu.hooks.memoryStateChanged();
+    }
+    const asyncFault = this.takeAsyncTagFault();
+    switch (ec) {
+      case EC.SVC:
+        if (asyncFault) {
+          // The pending async fault is delivered before the syscall runs: the SVC is restarted
+          // after the handler (el0_svc_common with -ERESTARTNOINTR).
+          cpu.sys.elr -= 4n;
+        } else dispatchSyscall(this);
+        break;
+      case EC.DATA_ABORT_LOWER:
+      case EC.INSN_ABORT_LOWER:
+        this.userAbort(esr, far, ec === EC.INSN_ABORT_LOWER);
+        break;
+      case EC.PC_ALIGN:
+      case EC.SP_ALIGN:
+        this.signals.force(SIGBUS, BUS_ADRALN, ec === EC.PC_ALIGN ? cpu.sys.elr : 0n, esr);
+        break;
+      case EC.BRK:
+        this.signals.force(SIGTRAP, TRAP_BRKPT, cpu.sys.elr, esr);
+        break;
+      default:
+        this.signals.force(SIGILL, ILL_ILLOPC, cpu.sys.elr, esr);
+    }
+    if (asyncFault) this.signals.send(SIGSEGV, SEGV_MTEAERR, 0n, 0);
+    this.returnToUser();
+  }
+
+  /** TFSRE0_EL1.TF0 set while TCF0 is async or asymmetric: an async fault to report (mte_check_tfsr_entry). */
+  private takeAsyncTagFault(): boolean {
+    const s = this.m.cpu.sys;
+    if ((this.tcf0() & 2) === 0) return false;
+    const pending = (s.tfsre0 & 1n) !== 0n;
+    s.tfsre0 = 0n;
+    return pending;
+  }
+
+  /** A Data or Instruction Abort from EL0: demand paging, or a signal (do_mem_abort). */
+  private userAbort(esr: number, far: bigint, fetch: boolean): void {
+    const fsc = esr & 0x3f;
+    const write = !fetch && (esr & (1 << 6)) !== 0;
+    const untagged = BigInt.asUintN(64, BigInt.asIntN(56, far));
+    if ((fsc & 0x3c) === 0x04 || (fsc & 0x3c) === 0x08) {
+      const r = this.as.handleFault(untagged, fetch ? 'exec' : write ? 'write' : 'read');
+      if (r === 'mapped') return;
+      this.signals.force(SIGSEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, far, esr);
+      return;
+    }
+    if ((fsc & 0x3c) === 0x0c) return this.signals.force(SIGSEGV, SEGV_ACCERR, far, esr);
+    if (fsc === 0x11) {
+      // FAR[63:60] is UNKNOWN for a tag check fault: Linux replaces it with the untagged
+      // address's bits and keeps the logical tag in [59:56] (do_tag_check_fault).
+      const fixed = (far & 0x0fff_ffff_ffff_ffffn) | (untagged & 0xf000_0000_0000_0000n);
+      return this.signals.force(SIGSEGV, SEGV_MTESERR, fixed, esr);
+    }
+    if (fsc === 0x21) return this.signals.force(SIGBUS, BUS_ADRALN, far, esr);
+    this.signals.force(SIGSEGV, SEGV_MAPERR, far, esr);
+  }
+
+  /** Vectors the shim does not expect to be used: a kernel bug, reported like an oops. */
+  private onUnexpected(offset: number): void {
+    const s = this.m.cpu.sys;
+    this.kill({
+      kind: 'signal',
+      signo: SIGSEGV,
+      report: `granule: kernel shim: unexpected exception at vector +0x${offset.toString(16)} (ESR 0x${s.esr.toString(16)}, FAR 0x${s.far.toString(16)}, ELR 0x${s.elr.toString(16)})\n`,
+    });
+  }
+
+  /** ret_to_user: pending signals, the async-fault register cleared, then ERET. */
+  private returnToUser(): void {
+    if (this.end) return;
+    this.signals.deliverPending();
+    if (this.end) return;
+    // Faults generated by kernel uaccess in async mode are dropped (mte_thread_switch / ret_to_user).
+    this.m.cpu.sys.tfsre0 = 0n;
+    exceptionReturn(this.m.cpu);
+  }
+
+  /** Ends the process: the run loop returns and the CLI reports it. */
+  kill(end: ProcessEnd): void {
+    this.end = end;
+    this.m.exitStatus = end.kind === 'exit' ? end.status & 0xff : 128 + end.signo;
+    this.m.haltReason = 'halt';
+  }
+}
