@@ -96,7 +96,9 @@ export class Kernel {
     m.cpu.hooks.translationChanged('sctlr');
     m.cpu.setBankedSp(1, KERNEL_STACK_TOP);
     m.setVectorHandler(VECTORS + 0x400n, () => this.onSyncFromEl0());
-    for (const off of [0x000n, 0x080n, 0x100n, 0x180n, 0x200n, 0x280n, 0x300n, 0x380n, 0x480n, 0x500n, 0x580n]) {
+    // el1_sync: faults inside the uaccess routines resolve through their exception table.
+    m.setVectorHandler(VECTORS + 0x200n, () => this.uaccess.onSyncFromEl1() || this.onUnexpected(0x200));
+    for (const off of [0x000n, 0x080n, 0x100n, 0x180n, 0x280n, 0x300n, 0x380n, 0x480n, 0x500n, 0x580n]) {
       m.setVectorHandler(VECTORS + off, () => this.onUnexpected(Number(off)));
     }
   }
