@@ -168,9 +168,8 @@ export function copyFault(direction: CopyDirection, n: number, srcAddrLow: numbe
 
 /**
  * __arch_clear_user on n bytes whose first unwritable byte is `bad` (0 <= bad < n): returns the
- * bytes not cleared, and in `clearFaultStart`/`clearFaultSize` the faulting store (the bytes
- * before it are zeroed: stores are in increasing address order, and a faulting store writes
- * nothing).
+ * bytes not cleared, in `clearFaultStart`/`clearFaultSize` the faulting store (which writes
+ * nothing), and in `clearZeroed` how far the stores before it reached.
  *
  * v5.14 and later: 8-byte stores at 0, 8, ... then one final 8-byte store ending at n (it may
  * overlap the previous one); below 8 bytes a 4-byte store at 0 and one ending at n, or a 2-byte
@@ -179,6 +178,14 @@ export function copyFault(direction: CopyDirection, n: number, srcAddrLow: numbe
  * Before: 8-byte stores while 8 bytes remain, then 4, 2, 1; any fault returns n.
  */
 export function clearUserFault(n: number, bad: number, fixups: UaccessFixups): number {
+  const left = clearUserFaultCount(n, bad, fixups);
+  // The v5.14 fixups are exact (what they report not cleared is exactly what the stores before
+  // the fault left); before, the stores before the faulting one had run whatever was reported.
+  clearZeroed = fixups.exactClearUser ? n - left : clearFaultStart;
+  return left;
+}
+
+function clearUserFaultCount(n: number, bad: number, fixups: UaccessFixups): number {
   if (!fixups.exactClearUser) {
     const bulk = n - (n % 8);
     if (bad < bulk) {
@@ -231,3 +238,5 @@ export function clearUserFault(n: number, bad: number, fixups: UaccessFixups): n
 /** The faulting store of the last clearUserFault call (its bytes are not written). */
 export let clearFaultStart = 0;
 export let clearFaultSize = 0;
+/** Bytes [0, clearZeroed) were zeroed by the stores before the fault (the final 8-byte store may overlap them). */
+export let clearZeroed = 0;

@@ -25,7 +25,7 @@
 import { MemoryFault } from '../mmu/walk.js';
 import type { Kernel } from './kernel.js';
 import { KDATA_BASE, KernelText } from './ktext.js';
-import { clearFaultSize, clearFaultStart, clearUserFault, copyFault, FIXUPS_V5_14, type CopyDirection, type UaccessFixups } from './copy-pattern.js';
+import { clearFaultSize, clearFaultStart, clearUserFault, clearZeroed, copyFault, FIXUPS_V5_14, type CopyDirection, type UaccessFixups } from './copy-pattern.js';
 
 export const EFAULT = 14;
 
@@ -53,6 +53,7 @@ function firstMismatch(tags: Uint8Array, t32: Uint32Array, g: number, end: numbe
     if (tags[g] !== ptag) return g;
     g++;
   }
+  if (g >= end) return end;
   const pat = ptag * 0x01010101;
   let w = g >>> 2;
   const wEnd = end >>> 2;
@@ -402,7 +403,7 @@ export class UserAccess {
     let executed = n;
     if (bad < n) {
       left = clearUserFault(n, bad, this.fixups);
-      executed = clearFaultStart;
+      executed = clearZeroed;
       this.touchStraddle(lo, hi, clearFaultStart, clearFaultSize, bad, true);
     }
     if (this.mismatch < n) this.noteAsync(executed, false);
