@@ -37,8 +37,8 @@ export const GOLDEN_DIR = join(ROOT, 'test/golden/linux');
 export const INIT_SOURCE = join(PROGRAM_DIR, 'init.s');
 /** Where the programs are assembled (granule asm's default, and where Linux loads an ET_EXEC). */
 export const USER_BASE = 0x400000n;
-/** Files in test/linux that are not golden programs: the shared runtime and the initramfs's /init. */
-const NOT_PROGRAMS = new Set(['lib.s', 'init.s']);
+/** The initramfs's /init is in test/linux but is not a golden program. */
+const INIT_NAME = 'init.s';
 
 /**
  * The machine: QEMU's virt board with MTE, `-cpu max` without SVE and SME (granule implements
@@ -48,10 +48,18 @@ export const QEMU_ARGS = ['-M', 'virt,mte=on', '-cpu', 'max,sve=off,sme=off', '-
 export const KERNEL_CMDLINE = 'console=ttyAMA0 quiet panic=-1';
 const BOOT_TIMEOUT_MS = 900_000;
 
-/** The golden programs: test/linux/*.s except the runtime and the init, by name. */
+/**
+ * The golden programs: test/linux/*.s by name, except the init and the files other files
+ * `.include` (lib.s, shared case tables).
+ */
 export function programNames(): string[] {
-  return readdirSync(PROGRAM_DIR)
-    .filter((f) => f.endsWith('.s') && !NOT_PROGRAMS.has(f))
+  const files = readdirSync(PROGRAM_DIR).filter((f) => f.endsWith('.s'));
+  const included = new Set<string>();
+  for (const f of files) {
+    for (const m of readFileSync(join(PROGRAM_DIR, f), 'utf8').matchAll(/^\s*\.include\s+"([^"]+)"/gm)) included.add(basename(m[1]));
+  }
+  return files
+    .filter((f) => f !== INIT_NAME && !included.has(f))
     .map((f) => f.slice(0, -2))
     .sort();
 }

@@ -236,7 +236,8 @@
         ldp x0, x30, [sp], #16
 .endm
 
-// Prints " label=<result>": a count in decimal, or -1 ENAME for -4095..-1 (as strace shows it).
+// Prints " label=<result>": -1 ENAME for -4095..-1 (as strace shows it), 0x<hex> from 0x10000
+// up, else decimal.
 .macro PRES label, reg
         stp x0, x30, [sp, #-16]!
         PVAL \reg
@@ -279,8 +280,8 @@
 
 // Prints "  name=<value of x0 as a result>\n" after a syscall, preserving everything.
 .macro SHOW name
-        PUTS "  \name"
-        PRES "", x0
+        PUTS " "
+        PRES \name, x0
         NL
 .endm
 
@@ -462,10 +463,13 @@ print_dec:
         ldp x29, x30, [sp], #16
         ret
 
-// print_res: a syscall result: decimal, or "-1 ENAME" for -4095..-1.
+// print_res: a syscall result: "-1 ENAME" for -4095..-1, hex from 0x10000 up (addresses),
+// else decimal.
 print_res:
-        cmn x0, #4095
+        cmp x0, #0x10000
         b.lo print_dec
+        cmn x0, #4095
+        b.lo print_hex
         stp x29, x30, [sp, #-32]!
         str x19, [sp, #16]
         neg x19, x0
