@@ -249,6 +249,24 @@
         ldp x0, x30, [sp], #16
 .endm
 
+// Print just the value: a result (as PRES) or hex.
+.macro PRESV reg
+        stp x0, x30, [sp, #-16]!
+        PVAL \reg
+        PUSH_REST
+        bl print_res
+        POP_REST
+        ldp x0, x30, [sp], #16
+.endm
+.macro PHEXV reg
+        stp x0, x30, [sp, #-16]!
+        PVAL \reg
+        PUSH_REST
+        bl print_hex
+        POP_REST
+        ldp x0, x30, [sp], #16
+.endm
+
 // Writes the output buffer to stdout.
 .macro FLUSH
         stp x0, x30, [sp, #-16]!
