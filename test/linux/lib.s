@@ -787,7 +787,9 @@ sigmask:
 // and, when h_verbose is set, the registers x0-x30 of the frame, sp relative to the handler's,
 // and the frame's records. Then resumes: at h_resume if set (once); else after the instruction
 // for a synchronous fault (si_code 1..0x7f other than SEGV_MTEAERR); else where it was.
-// h_edit: when non-zero, x0 of the frame is replaced by it (sigreturn must restore it).
+// h_edit: when non-zero, x0 of the frame is replaced by it (sigreturn must restore it); h_nzcv
+// (0x10 | flags) likewise replaces the frame's NZCV. Both are used once. The first 32 bytes of
+// the siginfo are kept in last_info.
 sig_report:
         stp x29, x30, [sp, #-64]!
         mov x29, sp
@@ -875,7 +877,21 @@ sig_report:
         mov x0, x21
         add x1, x29, #64
         bl dump_frame
-7:      // x0 edit.
+7:      // Keep the siginfo for the program (si_signo .. si_addr/si_pid+si_uid).
+        adr x0, last_info
+        ldp x1, x2, [x20]
+        stp x1, x2, [x0]
+        ldp x1, x2, [x20, #16]
+        stp x1, x2, [x0, #16]
+        // NZCV edit (h_nzcv = 0x10 | the new NZCV).
+        adr x0, h_nzcv
+        ldr x1, [x0]
+        cbz x1, 71f
+        ldr x2, [x21, #SC_PSTATE]
+        bfi x2, x1, #28, #4
+        str x2, [x21, #SC_PSTATE]
+        str xzr, [x0]
+71:     // x0 edit.
         adr x0, h_edit
         ldr x1, [x0]
         cbz x1, 8f
@@ -1113,6 +1129,8 @@ h_resume:       .quad 0
 h_count:        .quad 0
 h_verbose:      .quad 0
 h_edit:         .quad 0
+h_nzcv:         .quad 0
+last_info:      .quad 0, 0, 0, 0
 mask_tmp:       .quad 0
 mask_old:       .quad 0
 new_sa:         .quad 0, 0, 0, 0
