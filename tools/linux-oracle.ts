@@ -9,7 +9,7 @@
 // from it; test/linux-golden.test.ts compares granule's user mode with those files.
 //
 // The initramfs is an uncompressed newc cpio archive, written here (no cpio binary needed):
-// /init, /bin/NAME..., /tests (the names, one a line), the directories /bin /dev /tmp /proc and
+// /init, /bin/NAME..., /tests (the names, one a line), the directories /bin /dev /tmp /proc /sys and
 // the device nodes /dev/console (5,1), /dev/null (1,3) and /dev/zero (1,5).
 
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -239,6 +239,7 @@ export function buildInitramfs(init: Uint8Array, programs: OracleProgram[]): Uin
     { name: 'dev/null', mode: S_IFCHR | 0o666, rdev: { major: 1, minor: 3 } },
     { name: 'dev/zero', mode: S_IFCHR | 0o666, rdev: { major: 1, minor: 5 } },
     { name: 'proc', mode: S_IFDIR | 0o755 },
+    { name: 'sys', mode: S_IFDIR | 0o755 },
     { name: 'tmp', mode: S_IFDIR | 0o1777 },
     { name: 'init', mode: S_IFREG | 0o755, data: init },
     { name: 'tests', mode: S_IFREG | 0o644, data: Buffer.from(programs.map((p) => p.name + '\n').join('')) },

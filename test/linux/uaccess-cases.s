@@ -1,4 +1,4 @@
-// The uaccess cases of kernel-uaccess.md (scenarios 4-10 and 24), shared by uaccess-sync.s,
+// The uaccess cases of kernel-uaccess.md (scenarios 4-10, 12 as write() shows it, and 24), shared by uaccess-sync.s,
 // uaccess-async.s and uaccess-none.s, which run them under different tag check modes. Included
 // after lib.s; run_cases runs the table and prints one line per case:
 //
@@ -89,6 +89,15 @@ cases:
         CASE OP_READ, 100, 3000, 0, 0, 2048, 2064
         CASE OP_WRITE, 3, 9000, 0, 0, 8448, 8464
         CASE OP_READ, 3, 9000, 0, 0, 8448, 8464
+        // Scenario 12 as write() sees it (generic_perform_write's fault_in_readable on each
+        // page-sized chunk): a bad granule at a page start, in the middle of a page, and at
+        // the first byte.
+        CASE OP_WRITE, 100, 8000, 0, 0, 4096, 4112
+        CASE OP_WRITE, 100, 8000, 0, 0, 4112, 4128
+        CASE OP_WRITE, 100, 8000, 0, 0, 96, 112
+        CASE OP_READ, 100, 8000, 0, 0, 4096, 4112
+        CASE OP_READ, 100, 8000, 0, 0, 4112, 4128
+        CASE OP_READ, 100, 8000, 0, 0, 96, 112
         // No bad granule in range.
         CASE OP_WRITE, 7, 100, 0, 0, 512, 528
         CASE OP_READ, 7, 100, 0, 0, 512, 528
