@@ -12,6 +12,7 @@ import { AddressSpace } from './mm.js';
 import { Files } from './vfs.js';
 import { dispatchSyscall, type SyscallTrace } from './syscalls.js';
 import { UserAccess } from './uaccess.js';
+import './signal-syscalls.js';
 import { Signals, SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, SEGV_MAPERR, SEGV_MTEAERR, SEGV_MTESERR, BUS_ADRALN, ILL_ILLOPC, TRAP_BRKPT } from './signals.js';
 
 /** Kernel half of the address space (TTBR1_EL1): the vector page, then the kernel stack. */
@@ -153,7 +154,7 @@ export class Kernel {
         break;
       case EC.PC_ALIGN:
       case EC.SP_ALIGN:
-        this.signals.force(SIGBUS, BUS_ADRALN, ec === EC.PC_ALIGN ? cpu.sys.elr : 0n, esr);
+        this.signals.force(SIGBUS, BUS_ADRALN, ec === EC.PC_ALIGN ? cpu.sys.elr : cpu.bankedSp(0), esr);
         break;
       case EC.BRK:
         this.signals.force(SIGTRAP, TRAP_BRKPT, cpu.sys.elr, esr);

@@ -1,0 +1,129 @@
+// The signal syscalls (kernel/signal.c, arch/arm64/kernel/signal.c): rt_sigaction,
+// rt_sigprocmask, rt_sigpending, rt_sigreturn, sigaltstack, and kill/tkill/tgkill aimed at this
+// process (the only one there is). Argument checks and their order follow Linux 6.1; the state
+// lives in Signals (signals.ts). kernel.ts imports this module for its side effect.
+
+import { defineSyscall } from './syscalls.js';
+import type { Kernel } from './kernel.js';
+import { NSIG, SI_TKILL, SI_USER, SS_AUTODISARM, type SigAction } from './signals.js';
+
+const ESRCH = 3, EFAULT = 14, EINVAL = 22;
+const SIGSET_SIZE = 8n;
+const SIGACTION_SIZE = 32;
+const STACK_T_SIZE = 24;
+
+const s32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+
+function readBytes(k: Kernel, uaddr: bigint, n: number): DataView | undefined {
+  const b = new Uint8Array(n);
+  if (k.uaccess.copyFromUser(b, uaddr, n) !== 0) return undefined;
+  return new DataView(b.buffer);
+}
+
+// rt_sigaction(sig, act, oact, sigsetsize): struct sigaction is {sa_handler, sa_flags,
+// sa_restorer, sa_mask} (asm-generic, with SA_RESTORER), 8 bytes each.
+defineSyscall(134, 'rt_sigaction', ['int', 'ptr', 'ptr', 'uint'], (k, a) => {
+  const [sigArg, act, oact, size] = a;
+  if (size !== SIGSET_SIZE) return -EINVAL;
+  let newAct: SigAction | undefined;
+  if (act !== 0n) {
+    const v = readBytes(k, act, SIGACTION_SIZE);
+    if (!v) return -EFAULT;
+    newAct = { handler: v.getBigUint64(0, true), flags: Number(v.getBigUint64(8, true) & 0xffffffffn), restorer: v.getBigUint64(16, true), mask: v.getBigUint64(24, true) };
+  }
+  const old = k.signals.sigaction(s32(sigArg), newAct);
+  if (typeof old === 'number') return old;
+  if (oact !== 0n) {
+    const b = new Uint8Array(SIGACTION_SIZE);
+    const v = new DataView(b.buffer);
+    v.setBigUint64(0, old.handler, true);
+    v.setBigUint64(8, BigInt(old.flags >>> 0), true);
+    v.setBigUint64(16, old.restorer, true);
+    v.setBigUint64(24, old.mask, true);
+    if (k.uaccess.copyToUser(oact, b) !== 0) return -EFAULT;
+  }
+  return 0;
+});
+
+// rt_sigprocmask(how, set, oset, sigsetsize): `how` is only checked when a set is given.
+defineSyscall(135, 'rt_sigprocmask', ['int', 'ptr', 'ptr', 'uint'], (k, a) => {
+  const [how, set, oset, size] = a;
+  if (size !== SIGSET_SIZE) return -EINVAL;
+  const old = k.signals.blocked;
+  if (set !== 0n) {
+    const v = k.uaccess.getUser(set, 8);
+    if (v === undefined) return -EFAULT;
+    const r = k.signals.sigprocmask(s32(how), v);
+    if (r !== 0) return r;
+  }
+  if (oset !== 0n && !k.uaccess.putUser(oset, 8, old)) return -EFAULT;
+  return 0;
+});
+
+// rt_sigpending(set, sigsetsize): the pending signals that are blocked.
+defineSyscall(136, 'rt_sigpending', ['ptr', 'uint'], (k, a) => {
+  const [set, size] = a;
+  if (size > SIGSET_SIZE) return -EINVAL;
+  const all = new Uint8Array(8);
+  new DataView(all.buffer).setBigUint64(0, k.signals.pendingBlocked(), true);
+  if (size > 0n && k.uaccess.copyToUser(set, all.subarray(0, Number(size))) !== 0) return -EFAULT;
+  return 0;
+});
+
+defineSyscall(139, 'rt_sigreturn', [], (k) => k.signals.sigreturn());
+
+// sigaltstack(uss, uoss): stack_t is {ss_sp, ss_flags (int), ss_size}.
+defineSyscall(132, 'sigaltstack', ['ptr', 'ptr'], (k, a) => {
+  const [uss, uoss] = a;
+  const sig = k.signals;
+  const sp = k.m.cpu.bankedSp(0);
+  let ss;
+  if (uss !== 0n) {
+    const v = readBytes(k, uss, STACK_T_SIZE);
+    if (!v) return -EFAULT;
+    ss = { sp: v.getBigUint64(0, true), flags: v.getInt32(8, true), size: v.getBigUint64(16, true) };
+  }
+  const old = { sp: sig.altstack.sp, size: sig.altstack.size, flags: sig.sasSsFlags(sp) | (sig.altstack.flags & SS_AUTODISARM) };
+  if (ss) {
+    const r = sig.doSigaltstack(ss, sp);
+    if (r !== 0) return r;
+  }
+  if (uoss !== 0n) {
+    const b = new Uint8Array(STACK_T_SIZE);
+    const v = new DataView(b.buffer);
+    v.setBigUint64(0, old.sp, true);
+    v.setInt32(8, old.flags | 0, true);
+    v.setBigUint64(16, old.size, true);
+    if (k.uaccess.copyToUser(uoss, b) !== 0) return -EFAULT;
+  }
+  return 0;
+});
+
+/** check_kill_permission's valid_signal(), then the signal (0 only checks). */
+function sendToSelf(k: Kernel, sig: number, code: number): number {
+  if (sig < 0 || sig > NSIG) return -EINVAL;
+  if (sig !== 0) k.signals.sendFromUser(sig, code);
+  return 0;
+}
+
+// kill(pid, sig): this process by its pid, its process group (0 or -pgid; it leads its own), or
+// -1 ("every process but init and the caller": none here, so -ESRCH).
+defineSyscall(129, 'kill', ['int', 'int'], (k, a) => {
+  const pid = s32(a[0]);
+  const sig = s32(a[1]);
+  if (pid === k.pid || pid === 0 || pid === -k.pid) return sendToSelf(k, sig, SI_USER);
+  return -ESRCH;
+});
+
+defineSyscall(130, 'tkill', ['int', 'int'], (k, a) => {
+  const tid = s32(a[0]);
+  if (tid <= 0) return -EINVAL;
+  return tid === k.pid ? sendToSelf(k, s32(a[1]), SI_TKILL) : -ESRCH;
+});
+
+defineSyscall(131, 'tgkill', ['int', 'int', 'int'], (k, a) => {
+  const tgid = s32(a[0]);
+  const tid = s32(a[1]);
+  if (tid <= 0 || tgid <= 0) return -EINVAL;
+  return tgid === k.pid && tid === k.pid ? sendToSelf(k, s32(a[2]), SI_TKILL) : -ESRCH;
+});
