@@ -15,8 +15,12 @@ import { ExceptionTable, fixupException } from './extable.js';
 
 /** Where the routines live: kernel half, above the vector page and the kernel stack. */
 export const KTEXT_BASE = 0xffff_0000_0020_0000n;
-/** The kernel buffers the shim copies through when it calls the routines (grown on demand). */
-export const KDATA_BASE = 0xffff_0000_0100_0000n;
+/**
+ * The kernel buffers the shim copies through when it calls the routines (grown on demand). Its
+ * page number is 128 modulo 256 so that, in the MMU's direct-mapped host TLB (256 entries by
+ * VA[19:12]), it does not evict a 2 MiB-aligned user buffer's page while both are being copied.
+ */
+export const KDATA_BASE = 0xffff_0000_0108_0000n;
 const KDATA_MAX_PAGES = 4096;
 
 interface Assembled {

@@ -22,7 +22,9 @@
 // store that faults writes none of its bytes. The first STTR of a user_stp pair whose second
 // STTR faults has completed, though: its 8 bytes are in memory but not counted (§2.3).
 
+import { Buffer } from 'node:buffer';
 import { MemoryFault } from '../mmu/walk.js';
+import type { Mmu } from '../mmu/access.js';
 import type { Kernel } from './kernel.js';
 import { KDATA_BASE, KernelText } from './ktext.js';
 import { clearFaultSize, clearFaultStart, clearUserFault, clearZeroed, copyFault, FIXUPS_V5_14, type CopyDirection, type UaccessFixups } from './copy-pattern.js';
@@ -39,28 +41,68 @@ const TASK_SIZE_NUM = 2 ** 48;
 const TCR_TBI0 = 1n << 37n;
 const TCR_TCMA0 = 1n << 57n;
 
+// Splitting a bigint address into 32-bit halves through a typed-array pair costs a few
+// nanoseconds; `& 0xffffffffn` and `>> 32n` allocate and cost ten times that.
+const split64 = new BigUint64Array(1);
+const split32 = new Uint32Array(split64.buffer);
+
+/** Tag runs at least this long are compared natively (a call costs about as much as 1000 granules in JS). */
+const NATIVE_COMPARE_MIN = 1024;
+const TAG_RUN_LENGTH = 65536;
+const TAG_RUNS: (Uint8Array | undefined)[] = [];
+const bufferCompare = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
+
 /** Why the scan stopped before the end. */
 const BAD_NONE = 0;
 const BAD_PAGE = 1;
 const BAD_TAG = 2;
 
 /**
- * The first granule in [g, end) whose tag is not `ptag`, or `end`. Whole 4-granule words are
- * compared through `t32` (a Uint32Array over the same tags), eight granules per step.
+ * The 8-granule pattern of each tag as a float64: eight tag bytes (each 0..15) never form a NaN
+ * or -0, so comparing them as doubles is comparing their bits.
  */
-function firstMismatch(tags: Uint8Array, t32: Uint32Array, g: number, end: number, ptag: number): number {
-  while (g < end && (g & 3) !== 0) {
+const TAG_PATTERN_8 = ((): Float64Array => {
+  const out = new Float64Array(16);
+  const bytes = new Uint8Array(out.buffer);
+  for (let t = 0; t < 16; t++) bytes.fill(t, t * 8, t * 8 + 8);
+  return out;
+})();
+
+/**
+ * The first granule in [g, end) whose tag is not `ptag`, or `end`. Aligned groups of eight
+ * granules are compared at once through `f64` (a Float64Array over the same tags), four groups
+ * per step.
+ */
+function firstMismatch(tags: Uint8Array, f64: Float64Array, g: number, end: number, ptag: number): number {
+  while (g < end && (g & 7) !== 0) {
     if (tags[g] !== ptag) return g;
     g++;
   }
   if (g >= end) return end;
-  const pat = ptag * 0x01010101;
-  let w = g >>> 2;
-  const wEnd = end >>> 2;
-  while (w + 4 <= wEnd && ((t32[w] ^ pat) | (t32[w + 1] ^ pat) | (t32[w + 2] ^ pat) | (t32[w + 3] ^ pat)) === 0) w += 4;
-  while (w < wEnd && t32[w] === pat) w++;
-  for (g = w << 2; g < end; g++) if (tags[g] !== ptag) return g;
+  const pat = TAG_PATTERN_8[ptag];
+  let w = g >>> 3;
+  const wEnd = end >>> 3;
+  while (w + 4 <= wEnd && f64[w] === pat && f64[w + 1] === pat && f64[w + 2] === pat && f64[w + 3] === pat) w += 4;
+  while (w < wEnd && f64[w] === pat) w++;
+  for (g = w << 3; g < end; g++) if (tags[g] !== ptag) return g;
   return end;
+}
+
+/** Whether every granule in [g, end) has tag `ptag` (the fast path's check: no position needed). */
+function allMatch(tags: Uint8Array, f64: Float64Array, g: number, end: number, ptag: number): boolean {
+  while (g < end && (g & 7) !== 0) {
+    if (tags[g] !== ptag) return false;
+    g++;
+  }
+  const pat = TAG_PATTERN_8[ptag];
+  let w = g >>> 3;
+  const wEnd = end >>> 3;
+  for (; w + 8 <= wEnd; w += 8) {
+    if (f64[w] !== pat || f64[w + 1] !== pat || f64[w + 2] !== pat || f64[w + 3] !== pat || f64[w + 4] !== pat || f64[w + 5] !== pat || f64[w + 6] !== pat || f64[w + 7] !== pat) return false;
+  }
+  for (; w < wEnd; w++) if (f64[w] !== pat) return false;
+  for (g = Math.max(g, w << 3); g < end; g++) if (tags[g] !== ptag) return false;
+  return true;
 }
 
 export class UserAccess {
@@ -78,16 +120,28 @@ export class UserAccess {
   private offs = new Int32Array(64);
   /** Why the last scan stopped early (BAD_*), and the first async-mode tag mismatch (or n). */
   private badKind = BAD_NONE;
+  /** The pages of the last scan are physically contiguous: the range is one run of RAM. */
+  private contiguous = false;
   private mismatch = 0;
-  private t32: Uint32Array;
+  private readonly f64: Float64Array;
+  private readonly ram: ArrayBuffer;
+  // The machine's parts the hot path touches, without the property chains.
+  private readonly mmu: Mmu;
+  private readonly tags: Uint8Array;
+  private readonly bytes: Uint8Array;
   private lastTcr = -1n;
   private tbi0 = true;
   private tcma0 = false;
   private text: KernelText | undefined;
 
   constructor(private readonly k: Kernel) {
-    const tags = k.m.mem.tags;
-    this.t32 = new Uint32Array(tags.buffer, tags.byteOffset, tags.length >>> 2);
+    const { tags, bytes } = k.m.mem;
+    this.mmu = k.m.mmu;
+    this.tags = tags;
+    this.bytes = bytes;
+    this.f64 = new Float64Array(tags.buffer, tags.byteOffset, tags.length >>> 3);
+    if (bytes.byteOffset !== 0) throw new Error('internal: RAM view with an offset');
+    this.ram = bytes.buffer as ArrayBuffer;
   }
 
   /** The instruction-level routines and their exception table, mapped on first use. */
@@ -107,7 +161,8 @@ export class UserAccess {
    * with PR_TAGGED_ADDR_ENABLE; otherwise a non-zero top byte puts them out of range.
    */
   accessOk(uaddr: bigint, n: number): boolean {
-    return this.accessOkHalves(Number(uaddr & 0xffffffffn), Number((uaddr >> 32n) & 0xffffffffn), n);
+    split64[0] = uaddr;
+    return this.accessOkHalves(split32[0], split32[1], n);
   }
 
   private accessOkHalves(lo: number, hi: number, n: number): boolean {
@@ -136,10 +191,16 @@ export class UserAccess {
    * access faults for good.
    */
   private translate(lo: number, hi: number, write: boolean): number {
-    const mmu = this.k.m.mmu;
     try {
-      return mmu.translateUnprivileged(lo, hi, write);
+      return this.k.m.mmu.translateUnprivileged(lo, hi, write);
     } catch (e) {
+      return this.pageFault(e, lo, hi, write);
+    }
+  }
+
+  private pageFault(e: unknown, lo: number, hi: number, write: boolean): number {
+    const mmu = this.k.m.mmu;
+    {
       if (!(e instanceof MemoryFault)) throw e;
       if ((e.kind !== 'translation' && e.kind !== 'access-flag') || this.pagefaultDisabled > 0 || (hi & 0x00800000) !== 0) return -1;
       const untagged = BigInt.asUintN(64, BigInt.asIntN(56, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
@@ -160,6 +221,91 @@ export class UserAccess {
    * asynchronous mode tag mismatches do not stop it; `mismatch` records the first one.
    */
   private scan(lo: number, hi: number, n: number, write: boolean): number {
+    // The common case first: every page translates, every granule matches. Anything else (a
+    // fault, a mismatch, whatever the tag-check mode makes of it) goes through scanFull, which
+    // starts over; translating a page twice changes nothing. Physically contiguous checked
+    // pages are tag-checked as one run.
+    const mmu = this.k.m.mmu;
+    const offs = this.offs;
+    const ptag = (hi >>> 24) & 0xf;
+    if ((lo & 0xfff) + n <= PAGE) {
+      // One page.
+      let off: number;
+      try {
+        off = mmu.translateUnprivileged(lo, hi, write);
+      } catch {
+        return this.scanFull(lo, hi, n, write);
+      }
+      if (mmu.pageChecked && !this.tagsMatch(off, off + n, ptag)) return this.scanFull(lo, hi, n, write);
+      offs[0] = off;
+      this.contiguous = true;
+      this.badKind = BAD_NONE;
+      this.mismatch = n;
+      return n;
+    }
+    let done = 0;
+    let i = 0;
+    let pLo = lo;
+    let pHi = hi;
+    let runStart = -1;
+    let runEnd = -1;
+    let prevEnd = -1;
+    let contiguous = true;
+    while (done < n) {
+      if (i === offs.length) return this.scanFull(lo, hi, n, write);
+      let off: number;
+      try {
+        off = mmu.translateUnprivileged(pLo, pHi, write);
+      } catch {
+        return this.scanFull(lo, hi, n, write);
+      }
+      offs[i++] = off;
+      const inPage = Math.min(n - done, PAGE - (pLo & 0xfff));
+      if (off !== prevEnd && i > 1) contiguous = false;
+      prevEnd = off + inPage;
+      if (mmu.pageChecked) {
+        if (off === runEnd) runEnd += inPage;
+        else {
+          if (runStart >= 0 && !this.tagsMatch(runStart, runEnd, ptag)) return this.scanFull(lo, hi, n, write);
+          runStart = off;
+          runEnd = off + inPage;
+        }
+      } else if (runStart >= 0) {
+        if (!this.tagsMatch(runStart, runEnd, ptag)) return this.scanFull(lo, hi, n, write);
+        runStart = runEnd = -1;
+      }
+      done += inPage;
+      pLo += inPage;
+      if (pLo >= TWO32) {
+        pLo -= TWO32;
+        pHi = (pHi + 1) >>> 0;
+      }
+    }
+    if (runStart >= 0 && !this.tagsMatch(runStart, runEnd, ptag)) return this.scanFull(lo, hi, n, write);
+    this.contiguous = contiguous;
+    this.badKind = BAD_NONE;
+    this.mismatch = n;
+    return n;
+  }
+
+  /** Whether every granule of RAM bytes [start, end) has tag `ptag`. */
+  private tagsMatch(start: number, end: number, ptag: number): boolean {
+    const g0 = start >>> 4;
+    const g1 = ((end - 1) >>> 4) + 1;
+    if (g1 - g0 < NATIVE_COMPARE_MIN) return allMatch(this.k.m.mem.tags, this.f64, g0, g1, ptag);
+    // Long runs: the C++ memcmp behind Buffer#compare against a run of the tag.
+    const pattern = (TAG_RUNS[ptag] ??= new Uint8Array(TAG_RUN_LENGTH).fill(ptag));
+    const tags = this.k.m.mem.tags;
+    for (let g = g0; g < g1; g += TAG_RUN_LENGTH) {
+      const len = Math.min(TAG_RUN_LENGTH, g1 - g);
+      if (bufferCompare.call(pattern, tags, g, g + len, 0, len) !== 0) return false;
+    }
+    return true;
+  }
+
+  /** scan() for the general case: faults, fault-in, tag-check modes, async mismatches. */
+  private scanFull(lo: number, hi: number, n: number, write: boolean): number {
+    this.contiguous = false;
     const mmu = this.k.m.mmu;
     const tags = this.k.m.mem.tags;
     const ptag = (hi >>> 24) & 0xf;
@@ -190,7 +336,7 @@ export class UserAccess {
       if ((sync || (async && this.mismatch === n)) && mmu.pageChecked) {
         const g0 = off >>> 4;
         const g1 = ((off + inPage - 1) >>> 4) + 1;
-        const g = firstMismatch(tags, this.t32, g0, g1, ptag);
+        const g = firstMismatch(tags, this.f64, g0, g1, ptag);
         if (g < g1) {
           const at = g === g0 ? done : done + g * 16 - off;
           if (sync) {
@@ -219,25 +365,84 @@ export class UserAccess {
   }
 
   /**
-   * Calls fn(ramOffset, at, len) for the bytes [from, to) of the last scan, one call per
-   * physically contiguous run of pages.
+   * The bytes [from, to) of the last scan as physically contiguous runs: each call of nextRun()
+   * sets runOff (RAM offset), runAt (byte index) and runLen, and returns false when done.
    */
-  private runs(lo: number, from: number, to: number, fn: (off: number, at: number, len: number) => void): void {
+  private runFrom = 0;
+  private runTo = 0;
+  private runFirst = 0;
+  private runOff = 0;
+  private runAt = 0;
+  private runLen = 0;
+
+  private startRuns(lo: number, from: number, to: number): void {
+    this.runFrom = from;
+    this.runTo = to;
+    this.runFirst = PAGE - (lo & 0xfff);
+  }
+
+  private nextRun(): boolean {
+    const x = this.runFrom;
+    const to = this.runTo;
+    if (x >= to) return false;
     const offs = this.offs;
-    const first = PAGE - (lo & 0xfff);
-    let x = from;
-    while (x < to) {
-      let page = x < first ? 0 : 1 + Math.floor((x - first) / PAGE);
-      const off = x < first ? offs[0] + x : offs[page] + (x - first - (page - 1) * PAGE);
-      let end = Math.min(to, first + page * PAGE);
-      // Extend over the following pages while they are the next frames.
-      while (end < to && offs[page + 1] === off + (end - x)) {
-        page++;
-        end = Math.min(to, first + page * PAGE);
-      }
-      fn(off, x, end - x);
-      x = end;
+    const first = this.runFirst;
+    let page = x < first ? 0 : 1 + Math.floor((x - first) / PAGE);
+    const off = x < first ? offs[0] + x : offs[page] + (x - first - (page - 1) * PAGE);
+    let end = Math.min(to, first + page * PAGE);
+    // Extend over the following pages while they are the next frames.
+    while (end < to && offs[page + 1] === off + (end - x)) {
+      page++;
+      end = Math.min(to, first + page * PAGE);
     }
+    this.runOff = off;
+    this.runAt = x;
+    this.runLen = end - x;
+    this.runFrom = end;
+    return true;
+  }
+
+  /** A view of RAM [off, off + len): the last one is kept, as copies often repeat a user buffer. */
+  private ramView(off: number, len: number): Uint8Array {
+    const v = this.lastView;
+    if (v.byteOffset === off && v.length === len) return v;
+    return (this.lastView = new Uint8Array(this.ram, off, len));
+  }
+  private lastView = new Uint8Array(0);
+
+
+  /** RAM [bytes of the last scan, from..to) into kbuf at the same indexes. */
+  private copyOut(kbuf: Uint8Array, lo: number, from: number, to: number): void {
+    if (to <= from) return;
+    if (this.contiguous) {
+      kbuf.set(this.ramView(this.offs[0] + from, to - from), from);
+      return;
+    }
+    this.startRuns(lo, from, to);
+    while (this.nextRun()) kbuf.set(this.ramView(this.runOff, this.runLen), this.runAt);
+  }
+
+  /** kbuf[from..to) into the user bytes of the last scan. */
+  private copyIn(kbuf: Uint8Array, lo: number, from: number, to: number): void {
+    if (to <= from) return;
+    const bytes = this.k.m.mem.bytes;
+    if (this.contiguous) {
+      bytes.set(from === 0 && to === kbuf.length ? kbuf : new Uint8Array(kbuf.buffer, kbuf.byteOffset + from, to - from), this.offs[0] + from);
+      return;
+    }
+    this.startRuns(lo, from, to);
+    while (this.nextRun()) {
+      const at = this.runAt;
+      const len = this.runLen;
+      bytes.set(at === 0 && len === kbuf.length ? kbuf : new Uint8Array(kbuf.buffer, kbuf.byteOffset + at, len), this.runOff);
+    }
+  }
+
+  /** Zeroes the user bytes [from, to) of the last scan. */
+  private zeroUser(lo: number, from: number, to: number): void {
+    const bytes = this.k.m.mem.bytes;
+    this.startRuns(lo, from, to);
+    while (this.nextRun()) bytes.fill(0, this.runOff, this.runOff + this.runLen);
   }
 
   /**
@@ -265,26 +470,45 @@ export class UserAccess {
   }
 
   /** The typed-array raw_copy_{from,to}_user. */
-  private copyTyped(direction: CopyDirection, kbuf: Uint8Array, lo: number, hi: number, n: number, kernelAddr: number): number {
-    const write = direction === 'to-user';
+  private copyTyped(write: boolean, kbuf: Uint8Array, lo: number, hi: number, n: number, kernelAddr: number): number {
+    // The common case on its own: one page that translates and whose granules all match.
+    if ((lo & 0xfff) + n <= PAGE) {
+      const mmu = this.mmu;
+      let off = -1;
+      try {
+        off = mmu.translateUnprivileged(lo, hi, write);
+      } catch {
+        off = -1;
+      }
+      if (off >= 0 && (!mmu.pageChecked || allMatch(this.tags, this.f64, off >>> 4, ((off + n - 1) >>> 4) + 1, (hi >>> 24) & 0xf))) {
+        if (write) this.bytes.set(n === kbuf.length ? kbuf : new Uint8Array(kbuf.buffer, kbuf.byteOffset, n), off);
+        else {
+          let v = this.lastView;
+          if (v.byteOffset !== off || v.length !== n) v = this.lastView = new Uint8Array(this.ram, off, n);
+          kbuf.set(v);
+        }
+        return 0;
+      }
+    }
+    return this.copyTypedGeneral(write, kbuf, lo, hi, n, kernelAddr);
+  }
+
+  private copyTypedGeneral(write: boolean, kbuf: Uint8Array, lo: number, hi: number, n: number, kernelAddr: number): number {
     const bad = this.scan(lo, hi, n, write);
-    const bytes = this.k.m.mem.bytes;
     let stored = n;
     let executed = n;
     let retried = false;
     if (bad < n) {
-      const f = copyFault(direction, n, write ? kernelAddr & 15 : lo & 15, bad, this.fixups);
+      const f = copyFault(write ? 'to-user' : 'from-user', n, write ? kernelAddr & 15 : lo & 15, bad, this.fixups);
       stored = f.stored;
       executed = f.faultStart;
       retried = f.retried;
       this.touchStraddle(lo, hi, f.faultStart, f.faultSize, bad, write);
-      if (f.partialEnd > f.partialStart) {
-        this.runs(lo, f.partialStart, f.partialEnd, (off, at, len) => bytes.set(kbuf.subarray(at, at + len), off));
-      }
+      if (f.partialEnd > f.partialStart) this.copyIn(kbuf, lo, f.partialStart, f.partialEnd);
     }
     if (this.mismatch < n) this.noteAsync(executed, retried);
-    if (write) this.runs(lo, 0, stored, (off, at, len) => bytes.set(kbuf.subarray(at, at + len), off));
-    else this.runs(lo, 0, stored, (off, at, len) => kbuf.set(bytes.subarray(off, off + len), at));
+    if (write) this.copyIn(kbuf, lo, 0, stored);
+    else this.copyOut(kbuf, lo, 0, stored);
     return n - stored;
   }
 
@@ -320,7 +544,8 @@ export class UserAccess {
   rawCopyFromUser(dst: Uint8Array, uaddr: bigint, n: number, kernelAddr = 0): number {
     if (n === 0) return 0;
     if (this.path === 'instruction') return this.copyInsn('from-user', dst, uaddr, n, kernelAddr);
-    return this.copyTyped('from-user', dst, Number(uaddr & 0xffffffffn), Number((uaddr >> 32n) & 0xffffffffn), n, kernelAddr);
+    split64[0] = uaddr;
+    return this.copyTyped(false, dst, split32[0], split32[1], n, kernelAddr);
   }
 
   /**
@@ -332,7 +557,8 @@ export class UserAccess {
     const n = src.length;
     if (n === 0) return 0;
     if (this.path === 'instruction') return this.copyInsn('to-user', src, uaddr, n, kernelAddr);
-    return this.copyTyped('to-user', src, Number(uaddr & 0xffffffffn), Number((uaddr >> 32n) & 0xffffffffn), n, kernelAddr);
+    split64[0] = uaddr;
+    return this.copyTyped(true, src, split32[0], split32[1], n, kernelAddr);
   }
 
   /** __copy_from_user_inatomic: the raw copy (callers disable page faults around it). */
@@ -350,14 +576,28 @@ export class UserAccess {
    * uncopied tail of dst[0, n) zero-filled. Returns the bytes not copied.
    */
   copyFromUser(dst: Uint8Array, uaddr: bigint, n: number, kernelAddr = 0): number {
-    const left = this.accessOk(uaddr, n) ? this.rawCopyFromUser(dst, uaddr, n, kernelAddr) : n;
+    split64[0] = uaddr;
+    const lo = split32[0];
+    const hi = split32[1];
+    let left: number;
+    if (n === 0) left = 0;
+    else if (!this.accessOkHalves(lo, hi, n)) left = n;
+    else if (this.path === 'instruction') left = this.copyInsn('from-user', dst, uaddr, n, kernelAddr);
+    else left = this.copyTyped(false, dst, lo, hi, n, kernelAddr);
     if (left !== 0) dst.fill(0, n - left, n);
     return left;
   }
 
   /** copy_to_user: access_ok, then the raw copy. Returns the bytes not copied. */
   copyToUser(uaddr: bigint, src: Uint8Array, kernelAddr = 0): number {
-    return this.accessOk(uaddr, src.length) ? this.rawCopyToUser(uaddr, src, kernelAddr) : src.length;
+    const n = src.length;
+    split64[0] = uaddr;
+    const lo = split32[0];
+    const hi = split32[1];
+    if (n === 0) return 0;
+    if (!this.accessOkHalves(lo, hi, n)) return n;
+    if (this.path === 'instruction') return this.copyInsn('to-user', src, uaddr, n, kernelAddr);
+    return this.copyTyped(true, src, lo, hi, n, kernelAddr);
   }
 
   /** copy_from_user_nofault (mm/maccess.c): page faults disabled; 0, or -EFAULT if anything was left. */
@@ -396,8 +636,9 @@ export class UserAccess {
       const left = this.kernelText.call(name, [uaddr, BigInt(n)], UserAccess.budget(n));
       return left === undefined ? n : Number(left);
     }
-    const lo = Number(uaddr & 0xffffffffn);
-    const hi = Number((uaddr >> 32n) & 0xffffffffn);
+    split64[0] = uaddr;
+    const lo = split32[0];
+    const hi = split32[1];
     const bad = this.scan(lo, hi, n, true);
     let left = 0;
     let executed = n;
@@ -407,9 +648,8 @@ export class UserAccess {
       this.touchStraddle(lo, hi, clearFaultStart, clearFaultSize, bad, true);
     }
     if (this.mismatch < n) this.noteAsync(executed, false);
-    const bytes = this.k.m.mem.bytes;
     // Every store before the faulting one has written its zeros.
-    this.runs(lo, 0, executed, (off, _at, len) => bytes.fill(0, off, off + len));
+    this.zeroUser(lo, 0, executed);
     return left;
   }
 
@@ -427,8 +667,9 @@ export class UserAccess {
       if (err === undefined || err !== 0n) return undefined;
       return write ? 0n : text.x1;
     }
-    const lo = Number(uaddr & 0xffffffffn);
-    const hi = Number((uaddr >> 32n) & 0xffffffffn);
+    split64[0] = uaddr;
+    const lo = split32[0];
+    const hi = split32[1];
     const bad = this.scan(lo, hi, size, write);
     if (bad < size) {
       this.touchStraddle(lo, hi, 0, size, bad, write);
@@ -473,8 +714,9 @@ export class UserAccess {
    */
   strncpyFromUser(uaddr: bigint, max: number): Uint8Array | number {
     if (max <= 0) return new Uint8Array(0);
-    const lo = Number(uaddr & 0xffffffffn);
-    const hi = Number((uaddr >> 32n) & 0xffffffffn);
+    split64[0] = uaddr;
+    const lo = split32[0];
+    const hi = split32[1];
     const h = (this.k.taggedAddrCtrl & 1) !== 0 ? (hi << 8) >> 8 : hi;
     if (h < 0 || h >= 0x10000) return -EFAULT;
     const room = TASK_SIZE_NUM - (h * TWO32 + lo);
