@@ -33,12 +33,12 @@ export interface MmuContext {
 // Host TLB entry permission bits, precomputed from the leaf so that checking is one AND.
 const P_R0 = 1, P_W0 = 2, P_X0 = 4, P_R1 = 8, P_W1 = 16, P_X1 = 32, P_R1PAN = 64, P_W1PAN = 128;
 // Host TLB entry flags.
-const F_TAGGED = 1;
+export const F_TAGGED = 1;
 const F_DEVICE = 2;
 /** Writes must go through the slow path (the page holds decoded instructions). */
 const F_CODE = 4;
 /** Not RAM (MMIO or nothing): every access takes the slow path. */
-const F_IO = 8;
+export const F_IO = 8;
 /** SCTLR_EL1.A or Device memory: unaligned accesses fault. */
 const F_ALIGN = 16;
 
@@ -80,13 +80,13 @@ export class Mmu {
   private readonly hTagLo = new Int32Array(HOST_ENTRIES).fill(-1);
   private readonly hTagHi = new Int32Array(HOST_ENTRIES);
   /** RAM offset of the page (pa - ramBase), when F_IO is clear; else the physical page address. */
-  private readonly hOff = new Float64Array(HOST_ENTRIES);
+  protected readonly hOff = new Float64Array(HOST_ENTRIES);
   private readonly hPerm = new Uint8Array(HOST_ENTRIES);
-  private readonly hFlags = new Uint8Array(HOST_ENTRIES);
+  protected readonly hFlags = new Uint8Array(HOST_ENTRIES);
 
   // Derived from the translation regime and PSTATE by refresh().
-  private mmuOn = false;
-  private asid = 0;
+  protected mmuOn = false;
+  protected asid = 0;
   private strictAlign = false;
   private wxn = false;
   /** Permission bit a normal read/write needs at the current EL with the current PAN. */
@@ -209,7 +209,7 @@ export class Mmu {
   }
 
   /** Host entry index for the page of va, valid for this access, or -1 on a miss. */
-  private hit(vaLo: number, vaHi: number): number {
+  protected hit(vaLo: number, vaHi: number): number {
     const i = (vaLo >>> 12) & HOST_MASK;
     return this.hTagLo[i] === vaLo >>> 12 && this.hTagHi[i] === this.canonicalHi(vaHi) ? i : -1;
   }
@@ -236,7 +236,7 @@ export class Mmu {
 
   // ---- tag checks (mte-arch.md §3)
 
-  private tagModeFor(acc: number): number {
+  protected tagModeFor(acc: number): number {
     return (acc & ACC.UNPRIV) !== 0 || this.ctx.el === 0 ? this.tagMode0 : this.tagMode1;
   }
 

@@ -89,9 +89,10 @@ export function currentAsid(r: TranslationRegs): number {
 
 /**
  * Walks the tables for the virtual address vaHi:vaLo. `forWrite` only sets WnR of a fault;
- * `instruction` selects the fetch view of TBI. Throws MemoryFault.
+ * `instruction` selects the fetch view of TBI. Throws MemoryFault. When `trace` is given, the
+ * physical address of each descriptor read is appended to it (the timing model charges them).
  */
-export function walkStage1(r: TranslationRegs, mem: PhysMem, vaLo: number, vaHi: number, forWrite: boolean): Leaf {
+export function walkStage1(r: TranslationRegs, mem: PhysMem, vaLo: number, vaHi: number, forWrite: boolean, trace?: number[]): Leaf {
   const fault = (kind: FaultKind, level: number): MemoryFault => new MemoryFault(kind, level, forWrite, vaLo, vaHi);
   const upper = (vaHi & 0x00800000) !== 0;
   const tcr = r.tcr;
@@ -122,6 +123,7 @@ export function walkStage1(r: TranslationRegs, mem: PhysMem, vaLo: number, vaHi:
     const bits = level === startLevel ? startIndexBits : 9;
     const index = Number((va >> BigInt(shift)) & ((1n << BigInt(bits)) - 1n));
     const descPa = Number(table) + index * 8;
+    trace?.push(descPa);
     const off = mem.ramOffset(descPa, 8);
     if (off < 0) throw fault('walk-external', level);
     const desc = mem.readU64(off);
