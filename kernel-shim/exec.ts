@@ -56,7 +56,11 @@ export function execProgram(k: Kernel, bytes: Uint8Array, argv: string[], envp: 
     if (phoff >= BigInt(p.offset) && phoff < BigInt(p.offset + p.filesz)) phdr = bias + p.vaddr + (phoff - BigInt(p.offset));
   }
   k.as.brkStart = k.as.brk = end;
-  k.as.addVma({ start: STACK_TOP - STACK_SIZE, end: STACK_TOP, prot: PROT_READ | PROT_WRITE, mte: false, name: '[stack]' });
+  // The stack is anonymous memory (VM_STACK_DEFAULT_FLAGS include VM_MTE_ALLOWED); the ELF
+  // segments are file mappings, where PROT_MTE is refused.
+  k.as.addVma({ start: STACK_TOP - STACK_SIZE, end: STACK_TOP, prot: PROT_READ | PROT_WRITE, mte: false, mteAllowed: true, name: '[stack]' });
+  // comm: the executable's base name, cut to TASK_COMM_LEN - 1 (__set_task_comm in begin_new_exec).
+  k.name = (argv[0] ?? '').replace(/.*\//, '').slice(0, 15);
   const entry = bias + elf.entry;
   const sp = buildStack(k, argv, envp, { phdr, phnum: elf.programHeaders.length, entry, seed, execfn: argv[0] ?? '' });
   enterUser(k, entry, sp);

@@ -1,40 +1,96 @@
-// The process address space (Linux mm/mmap.c, mm/mprotect.c, mm/memory.c in miniature): VMAs,
-// demand paging of anonymous memory, mmap/munmap/mprotect/brk, and PROT_MTE (Tagged Normal
-// pages whose allocation tags start at 0).
+// The process address space (Linux mm/mmap.c, mm/vma.c, mm/mprotect.c, mm/madvise.c,
+// mm/memory.c in miniature): VMAs, demand paging of anonymous memory, and the memory syscalls
+// mmap, munmap, mprotect, madvise and brk with Linux's argument checks, in Linux's order, and
+// PROT_MTE (Tagged Normal pages whose allocation tags start at 0).
+//
+// Model choices (the rest follows Linux 6.x):
+// - No VMA merging: adjacent mappings stay separate VMAs (only /proc/self/maps and the
+//   map_count limit could tell).
+// - A PROT_NONE page keeps its frame, as Linux keeps the page behind a PROT_NONE PTE: the PTE
+//   is removed (any access faults and the VMA's protection makes it SEGV_ACCERR) and the frame
+//   is parked until mprotect makes the page accessible again or it is unmapped.
+// - MAP_SHARED anonymous memory is shmem in Linux; without fork its only visible difference
+//   from private memory is madvise: MADV_DONTNEED keeps a shared page's contents.
+// - The process runs as root (uid 0): MAP_FIXED below mmap_min_addr is allowed, as
+//   CAP_SYS_RAWIO allows it.
 
 import type { Machine } from '../emulator/machine.js';
 import { FrameAllocator, OutOfMemory, PAGE_SIZE, PageTables, type PageProt } from './pgtable.js';
+import { EBADF, EEXIST, EINVAL, ENOMEM, EOVERFLOW, EPERM } from './errno.js';
 
+export const PROT_NONE = 0;
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
+export const PROT_SEM = 8;
+export const PROT_BTI = 0x10;
 export const PROT_MTE = 0x20;
+export const PROT_GROWSDOWN = 0x01000000;
+export const PROT_GROWSUP = 0x02000000;
+
 export const MAP_SHARED = 0x01;
 export const MAP_PRIVATE = 0x02;
+export const MAP_SHARED_VALIDATE = 0x03;
+export const MAP_DROPPABLE = 0x08;
+export const MAP_TYPE = 0x0f;
 export const MAP_FIXED = 0x10;
 export const MAP_ANONYMOUS = 0x20;
+export const MAP_GROWSDOWN = 0x100;
+export const MAP_DENYWRITE = 0x800;
+export const MAP_EXECUTABLE = 0x1000;
+export const MAP_LOCKED = 0x2000;
 export const MAP_NORESERVE = 0x4000;
-export const MAP_FIXED_NOREPLACE = 0x100000;
-export const MAP_STACK = 0x20000;
 export const MAP_POPULATE = 0x8000;
+export const MAP_NONBLOCK = 0x10000;
+export const MAP_STACK = 0x20000;
+export const MAP_HUGETLB = 0x40000;
+export const MAP_SYNC = 0x80000;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+export const MAP_UNINITIALIZED = 0x4000000;
+
+export const MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3, MADV_DONTNEED = 4;
+export const MADV_FREE = 8, MADV_REMOVE = 9, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12;
+export const MADV_UNMERGEABLE = 13, MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15, MADV_DONTDUMP = 16, MADV_DODUMP = 17;
+export const MADV_WIPEONFORK = 18, MADV_KEEPONFORK = 19, MADV_COLD = 20, MADV_PAGEOUT = 21;
+export const MADV_POPULATE_READ = 22, MADV_POPULATE_WRITE = 23, MADV_DONTNEED_LOCKED = 24, MADV_COLLAPSE = 25;
+export const MADV_HWPOISON = 100, MADV_SOFT_OFFLINE = 101;
 
 /** The top of the user address space (TASK_SIZE for 48-bit VAs) and where stacks and mmaps go. */
 export const TASK_SIZE = 1n << 48n;
 export const STACK_TOP = 0x0000_ffff_ffff_f000n;
 export const STACK_SIZE = 8n << 20n;
 export const MMAP_BASE = STACK_TOP - STACK_SIZE - (1n << 27n);
+/** vm.mmap_min_addr: hints below it are raised to it, and searches never go under it. */
+export const MMAP_MIN_ADDR = 0x8000n;
+/** vm.max_map_count (DEFAULT_MAX_MAP_COUNT). */
+export const MAX_MAP_COUNT = 65530;
 
 const PAGE = BigInt(PAGE_SIZE);
 export const pageDown = (v: bigint): bigint => v & ~(PAGE - 1n);
 export const pageUp = (v: bigint): bigint => (v + PAGE - 1n) & ~(PAGE - 1n);
+/** arm64 untagged_addr(): sign-extends from bit 55, whatever the tagged address ABI setting. */
+export const untaggedAddr = (v: bigint): bigint => BigInt.asUintN(64, BigInt.asIntN(56, v));
 
 export interface Vma {
   start: bigint;
   end: bigint;
+  /** PROT_READ | PROT_WRITE | PROT_EXEC. */
   prot: number;
-  /** Tagged Normal memory (PROT_MTE once set stays set, as on Linux). */
+  /** VM_MTE: Tagged Normal memory (PROT_MTE once set stays set, as on Linux). */
   mte: boolean;
   name: string;
+  /**
+   * VM_MTE_ALLOWED: PROT_MTE may be set. Linux sets it for anonymous mappings, brk and the stack
+   * (VM_DATA_DEFAULT_FLAGS) and RAM-backed files; not for file mappings of executables or the vDSO.
+   * Absent means not allowed.
+   */
+  mteAllowed?: boolean;
+  /** VM_SHARED (MAP_SHARED). */
+  shared?: boolean;
+  /** VM_LOCKED (MAP_LOCKED). */
+  locked?: boolean;
+  /** VM_GROWSDOWN (MAP_GROWSDOWN). */
+  growsDown?: boolean;
 }
 
 export type FaultResult = 'mapped' | 'maperr' | 'accerr';
@@ -43,6 +99,8 @@ export class AddressSpace {
   readonly vmas: Vma[] = [];
   brkStart = 0n;
   brk = 0n;
+  /** Frames of PROT_NONE pages, by page address (their PTEs are removed). */
+  private readonly parked = new Map<bigint, number>();
 
   constructor(
     readonly m: Machine,
@@ -51,12 +109,22 @@ export class AddressSpace {
     readonly asid: number,
   ) {}
 
+  /** find_vma_intersection for one address. */
   find(va: bigint): Vma | undefined {
     return this.vmas.find((v) => va >= v.start && va < v.end);
   }
 
+  /** find_vma(): the first VMA ending above va. */
+  private findVma(va: bigint): Vma | undefined {
+    return this.vmas.find((v) => v.end > va);
+  }
+
   private pageProt(v: Vma): PageProt {
     return { read: (v.prot & PROT_READ) !== 0 || (v.prot & PROT_WRITE) !== 0, write: (v.prot & PROT_WRITE) !== 0, exec: (v.prot & PROT_EXEC) !== 0, mte: v.mte, user: true };
+  }
+
+  private static accessible(prot: number): boolean {
+    return (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) !== 0;
   }
 
   /** Invalidates the TLB entry of one user page, as TLBI VAE1IS, Xt = ASID:VA[55:12] does. */
@@ -65,14 +133,32 @@ export class AddressSpace {
     this.m.mmu.tlbiVa(Number(xt & 0xffffffffn), Number(xt >> 32n), false);
   }
 
+  private sort(): void {
+    this.vmas.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  }
+
   /** Inserts a VMA over [start, end), replacing whatever was there. */
   addVma(vma: Vma): void {
     this.removeRange(vma.start, vma.end);
     this.vmas.push(vma);
-    this.vmas.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+    this.sort();
   }
 
-  /** Splits VMAs at the range's edges and unmaps every page inside it. */
+  /** Frees the page at va: its PTE (with TLB invalidation) or its parked frame. */
+  private zapPage(va: bigint): void {
+    const pa = this.pt.unmap(va);
+    if (pa !== undefined) {
+      this.flushPage(va);
+      this.frames.release(pa);
+    }
+    const parked = this.parked.get(va);
+    if (parked !== undefined) {
+      this.parked.delete(va);
+      this.frames.release(parked);
+    }
+  }
+
+  /** Splits VMAs at the range's edges and unmaps every page inside it (do_vmi_align_munmap). */
   removeRange(start: bigint, end: bigint): void {
     const keep: Vma[] = [];
     for (const v of this.vmas) {
@@ -84,16 +170,11 @@ export class AddressSpace {
       if (v.end > end) keep.push({ ...v, start: end });
       const from = v.start > start ? v.start : start;
       const to = v.end < end ? v.end : end;
-      for (let va = from; va < to; va += PAGE) {
-        const pa = this.pt.unmap(va);
-        if (pa !== undefined) {
-          this.flushPage(va);
-          this.frames.release(pa);
-        }
-      }
+      for (let va = from; va < to; va += PAGE) this.zapPage(va);
     }
     this.vmas.length = 0;
-    this.vmas.push(...keep.sort((a, b) => (a.start < b.start ? -1 : 1)));
+    this.vmas.push(...keep);
+    this.sort();
   }
 
   /** Whether [start, end) overlaps any VMA. */
@@ -101,19 +182,22 @@ export class AddressSpace {
     return this.vmas.some((v) => v.start < end && v.end > start);
   }
 
-  /** A free range of `len` bytes below MMAP_BASE, top-down (Linux's default mmap layout). */
+  /**
+   * A free range of `len` bytes, top-down from MMAP_BASE (generic_get_unmapped_area_topdown
+   * without randomisation), never below mmap_min_addr.
+   */
   findFree(len: bigint): bigint | undefined {
     let top = MMAP_BASE;
     const sorted = [...this.vmas].sort((a, b) => (a.start > b.start ? -1 : 1));
     for (const v of sorted) {
       if (v.start >= top) continue;
-      if (v.end <= top - len) return top - len;
+      if (v.end <= top - len) break;
       top = v.start;
     }
-    return top - len >= PAGE * 16n ? top - len : undefined;
+    return top - len >= MMAP_MIN_ADDR ? top - len : undefined;
   }
 
-  /** Maps a fresh zeroed page for va inside `vma` (demand paging). */
+  /** Maps a fresh zeroed page (allocation tags 0) for va inside `vma` (demand paging). */
   populate(va: bigint, vma: Vma): void {
     const pa = this.frames.alloc();
     if (pa === undefined) throw new OutOfMemory('out of guest memory');
@@ -129,41 +213,47 @@ export class AddressSpace {
     if (!vma) return 'maperr';
     const need = access === 'write' ? PROT_WRITE : access === 'exec' ? PROT_EXEC : PROT_READ | PROT_WRITE;
     if ((vma.prot & need) === 0) return 'accerr';
-    if (this.pt.lookup(pageDown(va))) return 'accerr';
+    const page = pageDown(va);
+    if (this.pt.lookup(page)) return 'accerr';
+    const parked = this.parked.get(page);
+    if (parked !== undefined) {
+      this.parked.delete(page);
+      this.pt.map(page, parked, this.pageProt(vma));
+      return 'mapped';
+    }
     this.populate(va, vma);
     return 'mapped';
   }
 
-  /** mprotect(2) on [start, end): VMA split, then the mapped pages re-described (with TLBI). */
-  protect(start: bigint, end: bigint, prot: number): number {
-    for (let va = start; va < end; va += PAGE) if (!this.find(va)) return -12; // ENOMEM: unmapped hole
-    const parts = this.vmas.filter((v) => v.start < end && v.end > start);
-    for (const v of parts) {
-      const from = v.start > start ? v.start : start;
-      const to = v.end < end ? v.end : end;
-      const mte = v.mte || (prot & PROT_MTE) !== 0;
-      this.removeVmaOnly(v);
-      if (v.start < from) this.vmas.push({ ...v, end: from });
-      if (v.end > to) this.vmas.push({ ...v, start: to });
-      const nv: Vma = { ...v, start: from, end: to, prot: prot & 7, mte };
-      this.vmas.push(nv);
-      for (let va = from; va < to; va += PAGE) {
-        const entry = this.pt.lookup(va);
-        if (!entry) continue;
-        if ((prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) === 0) {
-          this.pt.unmap(va);
-          this.frames.release(entry.pa);
-        } else this.pt.protect(va, this.pageProt(nv));
-        this.flushPage(va);
-      }
+  /** Faults in every page of [start, end) for `access` (MAP_POPULATE, MADV_POPULATE_*); false at the first failure. */
+  private populateRange(start: bigint, end: bigint, access: 'read' | 'write'): boolean {
+    for (let va = start; va < end; va += PAGE) {
+      if (this.pt.lookup(va)) continue;
+      if (this.handleFault(va, access) !== 'mapped') return false;
     }
-    this.vmas.sort((a, b) => (a.start < b.start ? -1 : 1));
-    return 0;
+    return true;
   }
 
-  private removeVmaOnly(v: Vma): void {
-    const i = this.vmas.indexOf(v);
-    if (i >= 0) this.vmas.splice(i, 1);
+  /** Re-describes the pages of [from, to) after a VMA's protection changed (change_protection). */
+  private reprotect(from: bigint, to: bigint, nv: Vma): void {
+    const accessible = AddressSpace.accessible(nv.prot);
+    for (let va = from; va < to; va += PAGE) {
+      const entry = this.pt.lookup(va);
+      if (entry) {
+        if (accessible) this.pt.protect(va, this.pageProt(nv));
+        else {
+          this.pt.unmap(va);
+          this.parked.set(va, entry.pa);
+        }
+        this.flushPage(va);
+      } else if (accessible) {
+        const parked = this.parked.get(va);
+        if (parked !== undefined) {
+          this.parked.delete(va);
+          this.pt.map(va, parked, this.pageProt(nv));
+        }
+      }
+    }
   }
 
   /** Copies bytes into user memory at va, populating pages (ELF loading, the initial stack). */
@@ -183,4 +273,259 @@ export class AddressSpace {
       i += n;
     }
   }
+
+  /**
+   * Reads user memory for a tracer (strace), as ptrace's access_remote_vm would: no tag checks,
+   * no permission checks, an untouched page of a mapping reads as zeros, nothing is faulted in.
+   * Returns the bytes up to the first address that has no mapping.
+   */
+  peek(va: bigint, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    const a0 = untaggedAddr(va);
+    let done = 0;
+    while (done < n) {
+      const a = a0 + BigInt(done);
+      if (a >= TASK_SIZE || !this.find(a)) break;
+      const page = pageDown(a);
+      const pa = this.pt.lookup(page)?.pa ?? this.parked.get(page);
+      const inPage = Number(a - page);
+      const len = Math.min(n - done, PAGE_SIZE - inPage);
+      if (pa !== undefined) {
+        const off = pa - this.m.mem.ramBase + inPage;
+        out.set(this.m.mem.bytes.subarray(off, off + len), done);
+      }
+      done += len;
+    }
+    return out.subarray(0, done);
+  }
+
+  // ---- the syscalls
+
+  /**
+   * mmap(2) for anonymous memory: arm64 sys_mmap → ksys_mmap_pgoff → do_mmap →
+   * __get_unmapped_area → mmap_region. `fileMap` handles a file-backed request (the VFS decides:
+   * -EBADF for a bad descriptor, -ENODEV when the file cannot be mapped).
+   */
+  mmap(addr: bigint, length: bigint, prot: number, flags: number, fd: number, offset: bigint, fileMap?: (fd: number) => number): bigint | number {
+    // arm64 sys_mmap: the offset must be page aligned.
+    if ((offset & (PAGE - 1n)) !== 0n) return -EINVAL;
+    if ((flags & MAP_ANONYMOUS) === 0) {
+      const r = fileMap ? fileMap(fd) : -EBADF;
+      if (r < 0) return r;
+    } else if ((flags & MAP_HUGETLB) !== 0) {
+      // hugetlb_file_setup with no huge pages reserved (vm.nr_hugepages = 0).
+      return -ENOMEM;
+    }
+    // do_mmap.
+    if (length === 0n) return -EINVAL;
+    if ((flags & MAP_FIXED_NOREPLACE) !== 0) flags |= MAP_FIXED;
+    if ((flags & MAP_FIXED) === 0) {
+      // round_hint_to_min.
+      addr = pageDown(addr);
+      if (addr !== 0n && addr < MMAP_MIN_ADDR) addr = MMAP_MIN_ADDR;
+    }
+    const len = pageUp(length);
+    if (len === 0n || len >= 1n << 64n) return -ENOMEM;
+    const pgoff = offset >> 12n;
+    if (pgoff + (len >> 12n) >= 1n << 64n) return -EOVERFLOW;
+    if (this.vmas.length > MAX_MAP_COUNT) return -ENOMEM;
+    // __get_unmapped_area.
+    if (len > TASK_SIZE) return -ENOMEM;
+    let start: bigint;
+    if ((flags & MAP_FIXED) !== 0) start = addr;
+    else {
+      const hinted = addr !== 0n && TASK_SIZE - len >= addr && addr >= MMAP_MIN_ADDR && !this.overlaps(addr, addr + len);
+      const found = hinted ? addr : this.findFree(len);
+      if (found === undefined) return -ENOMEM;
+      start = found;
+    }
+    if (start > TASK_SIZE - len) return -ENOMEM;
+    if ((start & (PAGE - 1n)) !== 0n) return -EINVAL;
+    if ((flags & MAP_FIXED_NOREPLACE) !== 0 && this.overlaps(start, start + len)) return -EEXIST;
+    const type = flags & MAP_TYPE;
+    if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
+    if (type === MAP_SHARED && (flags & MAP_GROWSDOWN) !== 0) return -EINVAL;
+    // calc_vm_prot_bits: unknown PROT bits are ignored by mmap; VM_MTE_ALLOWED for anonymous memory.
+    this.addVma({
+      start,
+      end: start + len,
+      prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
+      mte: (prot & PROT_MTE) !== 0,
+      mteAllowed: true,
+      shared: type === MAP_SHARED,
+      locked: (flags & MAP_LOCKED) !== 0,
+      growsDown: (flags & MAP_GROWSDOWN) !== 0,
+      name: '[anon]',
+    });
+    // MAP_POPULATE (without MAP_NONBLOCK) and MAP_LOCKED fault the pages in (mm_populate).
+    if (((flags & (MAP_POPULATE | MAP_NONBLOCK)) === MAP_POPULATE || (flags & MAP_LOCKED) !== 0) && AddressSpace.accessible(prot)) {
+      this.populateRange(start, start + len, (prot & PROT_WRITE) !== 0 ? 'write' : 'read');
+    }
+    return start;
+  }
+
+  /** munmap(2): do_vmi_munmap's checks, then the range is unmapped (holes are fine). */
+  munmap(addrArg: bigint, length: bigint): number {
+    const start = untaggedAddr(addrArg);
+    if ((start & (PAGE - 1n)) !== 0n || start > TASK_SIZE || length > TASK_SIZE - start) return -EINVAL;
+    const end = start + pageUp(length);
+    if (end === start) return -EINVAL;
+    this.removeRange(start, end);
+    return 0;
+  }
+
+  /**
+   * mprotect(2): do_mprotect_pkey. VMAs are changed one by one up to the first hole (-ENOMEM) or
+   * the first VMA that refuses (PROT_MTE without VM_MTE_ALLOWED: -EINVAL), as Linux does; PROT_MTE
+   * can be added but never removed.
+   */
+  mprotect(startArg: bigint, length: bigint, protArg: number): number {
+    let start = untaggedAddr(startArg);
+    const grows = protArg & (PROT_GROWSDOWN | PROT_GROWSUP);
+    const prot = protArg & ~grows;
+    if (grows === (PROT_GROWSDOWN | PROT_GROWSUP)) return -EINVAL;
+    if ((start & (PAGE - 1n)) !== 0n) return -EINVAL;
+    if (length === 0n) return 0;
+    const len = pageUp(length);
+    const end = start + len;
+    if (len === 0n || end <= start) return -ENOMEM;
+    // arm64 arch_validate_prot: READ, WRITE, EXEC, SEM and MTE (no BTI: granule does not advertise it).
+    if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_MTE)) !== 0) return -EINVAL;
+    const first = this.findVma(start);
+    if (!first || first.start >= end) return -ENOMEM;
+    if ((grows & PROT_GROWSDOWN) !== 0) {
+      start = first.start;
+      if (!first.growsDown) return -EINVAL;
+    } else if (first.start > start) return -ENOMEM;
+    if ((grows & PROT_GROWSUP) !== 0) return -EINVAL;
+    let at = start;
+    for (;;) {
+      const v = this.findVma(at);
+      if (!v || v.start >= end) return -ENOMEM;
+      if (v.start > at) return -ENOMEM;
+      const mte = v.mte || (prot & PROT_MTE) !== 0;
+      // arch_validate_flags: VM_MTE only where VM_MTE_ALLOWED.
+      if (mte && !v.mteAllowed) return -EINVAL;
+      const to = v.end < end ? v.end : end;
+      this.splitAndSet(v, at, to, { prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC), mte });
+      at = to;
+      if (at >= end) return 0;
+    }
+  }
+
+  /** mprotect_fixup: the part [from, to) of v gets new attributes; the rest keeps the old. */
+  private splitAndSet(v: Vma, from: bigint, to: bigint, change: Partial<Vma>): void {
+    const i = this.vmas.indexOf(v);
+    this.vmas.splice(i, 1);
+    if (v.start < from) this.vmas.push({ ...v, end: from });
+    if (v.end > to) this.vmas.push({ ...v, start: to });
+    const nv: Vma = { ...v, ...change, start: from, end: to };
+    this.vmas.push(nv);
+    this.sort();
+    this.reprotect(from, to, nv);
+  }
+
+  /**
+   * madvise(2): do_madvise → madvise_walk_vmas. Advice Linux accepts on anonymous memory is a
+   * no-op here except MADV_DONTNEED (and _LOCKED), whose pages read as zeros with tag 0 on the
+   * next touch (zap_page_range), and MADV_POPULATE_READ/WRITE, which fault pages in. Holes give
+   * -ENOMEM after the rest of the range was advised.
+   */
+  madvise(startArg: bigint, lenIn: bigint, behavior: number): number {
+    const start0 = untaggedAddr(startArg);
+    if (!MADV_VALID.has(behavior)) return -EINVAL;
+    // madvise_inject_error needs CAP_SYS_ADMIN, which the shim's process does not claim.
+    if (behavior === MADV_HWPOISON || behavior === MADV_SOFT_OFFLINE) return -EPERM;
+    if ((start0 & (PAGE - 1n)) !== 0n) return -EINVAL;
+    const len = pageUp(lenIn) & ((1n << 64n) - 1n);
+    if (lenIn !== 0n && len === 0n) return -EINVAL;
+    const end = start0 + len;
+    if (end >= 1n << 64n) return -EINVAL;
+    if (end === start0) return 0;
+    let unmappedError = 0;
+    let start = start0;
+    for (;;) {
+      const v = this.findVma(start);
+      if (!v) return -ENOMEM;
+      if (start < v.start) {
+        unmappedError = -ENOMEM;
+        start = v.start;
+        if (start >= end) break;
+      }
+      const to = v.end < end ? v.end : end;
+      const err = this.adviseVma(v, start, to, behavior);
+      if (err !== 0) return err;
+      start = to;
+      if (start >= end) break;
+    }
+    return unmappedError;
+  }
+
+  /** madvise_vma_behavior for one VMA's part [from, to). */
+  private adviseVma(v: Vma, from: bigint, to: bigint, behavior: number): number {
+    switch (behavior) {
+      case MADV_DONTNEED:
+      case MADV_DONTNEED_LOCKED:
+        // madvise_dontneed_free_valid_vma: VM_LOCKED only with MADV_DONTNEED_LOCKED.
+        if (v.locked && behavior === MADV_DONTNEED) return -EINVAL;
+        // A shared (shmem) page keeps its contents: only the PTEs go, and the next touch maps the
+        // same page again. Parked PROT_NONE frames are the same pages.
+        if (!v.shared) for (let va = from; va < to; va += PAGE) this.zapPage(va);
+        return 0;
+      case MADV_FREE:
+        // Lazy free: pages may be reclaimed under memory pressure, which never comes here.
+        if (v.shared || v.locked) return -EINVAL;
+        return 0;
+      case MADV_REMOVE:
+        // Needs a file (shmem for MAP_SHARED anonymous memory): private anonymous memory has none.
+        if (v.locked) return -EINVAL;
+        if (!v.shared) return -EINVAL;
+        return 0;
+      case MADV_WIPEONFORK:
+        if (v.shared) return -EINVAL;
+        return 0;
+      case MADV_POPULATE_READ:
+      case MADV_POPULATE_WRITE: {
+        const write = behavior === MADV_POPULATE_WRITE;
+        if (write ? (v.prot & PROT_WRITE) === 0 : !AddressSpace.accessible(v.prot)) return -EINVAL;
+        return this.populateRange(from, to, write ? 'write' : 'read') ? 0 : -ENOMEM;
+      }
+      default:
+        return 0;
+    }
+  }
+
+  /**
+   * brk(2) (mm/mmap.c): below the start of the heap, or a growth that would run into another
+   * mapping (plus a guard page) or out of the address space, leaves brk unchanged and returns it;
+   * shrinking always succeeds and unmaps the pages above the new end.
+   */
+  sysBrk(brk: bigint): bigint {
+    const origbrk = this.brk;
+    if (brk < this.brkStart) return origbrk;
+    const newbrk = pageUp(brk);
+    const oldbrk = pageUp(this.brk);
+    if (oldbrk === newbrk) {
+      this.brk = brk;
+      return brk;
+    }
+    if (brk <= this.brk) {
+      this.removeRange(newbrk, oldbrk);
+      this.brk = brk;
+      return brk;
+    }
+    if (newbrk > TASK_SIZE || newbrk < oldbrk) return origbrk;
+    if (this.overlaps(oldbrk, newbrk + PAGE)) return origbrk;
+    this.addVma({ start: oldbrk, end: newbrk, prot: PROT_READ | PROT_WRITE, mte: false, mteAllowed: true, name: '[heap]' });
+    this.brk = brk;
+    return brk;
+  }
 }
+
+/** madvise_behavior_valid() for an arm64 kernel with KSM, THP, swap and memory-failure support. */
+const MADV_VALID = new Set([
+  MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED, MADV_FREE, MADV_REMOVE,
+  MADV_DONTFORK, MADV_DOFORK, MADV_MERGEABLE, MADV_UNMERGEABLE, MADV_HUGEPAGE, MADV_NOHUGEPAGE,
+  MADV_DONTDUMP, MADV_DODUMP, MADV_WIPEONFORK, MADV_KEEPONFORK, MADV_COLD, MADV_PAGEOUT,
+  MADV_POPULATE_READ, MADV_POPULATE_WRITE, MADV_DONTNEED_LOCKED, MADV_COLLAPSE, MADV_HWPOISON, MADV_SOFT_OFFLINE,
+]);

@@ -1,30 +1,38 @@
-// The Linux arm64 syscall table subset (include/uapi/asm-generic/unistd.h numbers): arguments
-// in X0-X5, the number in X8, the result in X0 with -errno for errors. Anything not listed
-// returns -ENOSYS. `--strace` prints each call as strace does.
+// The Linux arm64 syscall table (include/uapi/asm-generic/unistd.h numbers): arguments in
+// X0-X5, the number in X8, the result in X0 with -errno for errors (el0_svc → invoke_syscall).
+// Anything not in the table returns -ENOSYS. `--strace` prints each call as strace does
+// (strace.ts). The bodies live with their subsystem: fs-syscalls.ts, mm.ts, misc-syscalls.ts,
+// and the signal syscalls in signal-syscalls.ts, which registers itself with defineSyscall.
 
 import type { Kernel } from './kernel.js';
-import { EFAULT } from './uaccess.js';
+import { EBADF, ENODEV, ENOSYS, ERRNOS } from './errno.js';
+import { SYSCALL_NAMES } from './syscall-names.js';
+import { formatArgs, formatProcessEnd, formatResult, hex, openFlags, taggedAddrCtrl, PRCTL_OPTIONS, printpath, type ArgFormatter, type ArgKind, type RetKind, type TraceCall, xval } from './strace.js';
+import { realtimeNow } from './time.js';
 import {
-  MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, PROT_EXEC, PROT_MTE, PROT_READ, PROT_WRITE, TASK_SIZE, pageDown, pageUp,
-} from './mm.js';
+  sysClose, sysDup, sysDup3, sysFcntl, sysFstat, sysFtruncate, sysGetcwd, sysIoctl, sysLseek, sysMkdirat, sysNewfstatat, sysOpenat,
+  sysPreadPwrite, sysReadvWritev, sysReadWrite, sysUmask, sysUnlinkat,
+} from './fs-syscalls.js';
+import {
+  sysClockGetres, sysClockGettime, sysExit, sysGetrandom, sysGetrlimit, sysGettimeofday, sysPrctl, sysPrlimit64, sysSetrlimit,
+  sysSetRobustList, sysSetTidAddress, sysUname, PR_GET_NAME, PR_GET_TAGGED_ADDR_CTRL, PR_SET_NAME, PR_SET_TAGGED_ADDR_CTRL,
+} from './misc-syscalls.js';
 
-export const ENOENT = 2, EIO = 5, EBADF = 9, ENOMEM = 12, EACCES = 13, EEXIST = 17, ENOTDIR = 20, EISDIR = 21;
-export const EINVAL = 22, EMFILE = 24, ENOSPC = 28, ESPIPE = 29, ERANGE = 34, ENAMETOOLONG = 36, ENOSYS = 38, ENODEV = 19;
+export { ENOENT, EIO, EBADF, ENOMEM, EACCES, EEXIST, ENOTDIR, EISDIR, EINVAL, EMFILE, ENOSPC, ESPIPE, ERANGE, ENAMETOOLONG, ENOSYS, ENODEV } from './errno.js';
+export type { ArgKind } from './strace.js';
 
-export const ERRNO_NAMES: Record<number, string> = {
-  1: 'EPERM', 2: 'ENOENT', 3: 'ESRCH', 4: 'EINTR', 5: 'EIO', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES',
-  14: 'EFAULT', 17: 'EEXIST', 19: 'ENODEV', 20: 'ENOTDIR', 21: 'EISDIR', 22: 'EINVAL', 24: 'EMFILE', 25: 'ENOTTY',
-  28: 'ENOSPC', 29: 'ESPIPE', 34: 'ERANGE', 36: 'ENAMETOOLONG', 38: 'ENOSYS', 95: 'EOPNOTSUPP', 512: 'ERESTARTSYS', 513: 'ERESTARTNOINTR',
-};
-
-/** How strace shows an argument. */
-export type ArgKind = 'int' | 'uint' | 'hex' | 'ptr' | 'fd' | 'path' | 'wbuf' | 'rbuf' | 'count';
+/** errno -> name (for reports). */
+export const ERRNO_NAMES: Record<number, string> = Object.fromEntries([...ERRNOS].map(([n, [name]]) => [n, name]));
 
 export interface SyscallDef {
   name: string;
-  args: ArgKind[];
+  args: readonly (ArgKind | ArgFormatter)[];
   /** Returns the result (negative for -errno). */
   run(k: Kernel, a: bigint[]): bigint | number;
+  /** How strace shows the result (default: decimal). */
+  ret?: RetKind;
+  /** A whole custom argument list for strace (calls whose arguments depend on each other). */
+  format?: (t: TraceCall, phase: 'in' | 'out') => string | undefined;
 }
 
 export interface SyscallTrace {
@@ -33,105 +41,87 @@ export interface SyscallTrace {
 
 export const SYSCALLS = new Map<number, SyscallDef>();
 
-export function defineSyscall(nr: number, name: string, args: ArgKind[], run: SyscallDef['run']): void {
-  SYSCALLS.set(nr, { name, args, run });
+export function defineSyscall(nr: number, name: string, args: readonly (ArgKind | ArgFormatter)[], run: SyscallDef['run'], opts: Pick<SyscallDef, 'ret' | 'format'> = {}): void {
+  SYSCALLS.set(nr, { name, args, run, ...opts });
 }
-
-const s32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
-const u32 = (v: bigint): number => Number(BigInt.asUintN(32, v));
 
 /** Runs the syscall in X8 with X0-X5 and writes the result to X0 (el0_svc → invoke_syscall). */
 export function dispatchSyscall(k: Kernel): void {
   const cpu = k.m.cpu;
+  k.files.clock ??= () => realtimeNow(k);
   const nr = Number(cpu.readX(8));
   const a = [0, 1, 2, 3, 4, 5].map((i) => cpu.readX(i));
   const def = SYSCALLS.get(nr);
-  const before = k.trace && def ? formatArgs(k, def, a, false) : undefined;
-  const result = BigInt(def ? def.run(k, a) : -ENOSYS);
-  k.syscallCounts.set(def?.name ?? `syscall_${nr}`, (k.syscallCounts.get(def?.name ?? `syscall_${nr}`) ?? 0) + 1);
+  const name = def?.name ?? SYSCALL_NAMES.get(nr)?.[0] ?? `syscall_${hex(nr)}`;
+  const t: TraceCall = { k, a };
+  let entry: (string | undefined)[] = [];
+  let custom: string | undefined;
   if (k.trace) {
-    const shown = def ? formatArgs(k, def, a, true, result, before) : a.slice(0, 6).map((v) => '0x' + v.toString(16)).join(', ');
-    k.trace.emit(`${def?.name ?? `syscall_${nr}`}(${shown}) = ${formatResult(result)}`);
+    if (def?.format) custom = def.format(t, 'in');
+    else if (def) formatArgs(t, def.args, 'in', entry);
+  }
+  const result = BigInt(def ? def.run(k, a) : -ENOSYS);
+  k.syscallCounts.set(name, (k.syscallCounts.get(name) ?? 0) + 1);
+  if (k.trace) {
+    t.ret = result;
+    let args: string;
+    if (def?.format) args = def.format(t, 'out') ?? custom ?? '';
+    else if (def) {
+      formatArgs(t, def.args, 'out', entry);
+      args = entry.filter((s) => s !== '').join(', ');
+    } else {
+      // Not implemented: strace still knows the call; its arguments in hex.
+      const n = SYSCALL_NAMES.get(nr)?.[1] ?? 6;
+      args = a.slice(0, n).map(hex).join(', ');
+    }
+    entry = [];
+    const exiting = def && (nr === SYS_EXIT || nr === SYS_EXIT_GROUP);
+    k.trace.emit(`${name}(${args}) = ${formatResult(t, exiting ? 'none' : def?.ret)}`);
+    if (exiting && k.end) k.trace.emit(formatProcessEnd(k.end, String));
   }
   // exit/exit_group end the process; the registers no longer matter.
   if (!k.end) cpu.writeX(0, BigInt.asUintN(64, result));
 }
 
-export function formatResult(r: bigint): string {
-  if (r < 0n && r >= -4095n) {
-    const e = Number(-r);
-    return `-1 ${ERRNO_NAMES[e] ?? `E${e}`} (errno ${e})`;
-  }
-  return r > 0xffffn ? '0x' + r.toString(16) : r.toString();
+/** The `+++ ... +++` line strace prints when the process ends; for the code that ends it by a signal. */
+export function traceProcessEnd(k: Kernel, signame: (signo: number) => string, coreDumped: boolean): void {
+  if (k.trace && k.end) k.trace.emit(formatProcessEnd(k.end, signame, coreDumped));
 }
 
-/** Reads user memory for strace without faulting anything in (unmapped bytes end the string). */
-function peek(k: Kernel, addr: bigint, max: number): Uint8Array {
-  const out: number[] = [];
-  for (let i = 0; i < max; i++) {
-    const a = addr + BigInt(i);
-    const pa = k.m.mmu.translateForDebug(Number(a & 0xffffffffn), Number((a >> 32n) & 0xffffffffn));
-    const off = pa === undefined ? -1 : k.m.mem.ramOffset(pa, 1);
-    if (off < 0) break;
-    out.push(k.m.mem.bytes[off]);
-  }
-  return Uint8Array.from(out);
-}
-
-/** A C-style quoted string, cut at 32 bytes like strace's default -s. */
-export function quote(bytes: Uint8Array, limit = 32): string {
-  let s = '"';
-  for (const b of bytes.subarray(0, limit)) {
-    if (b === 0x22 || b === 0x5c) s += '\\' + String.fromCharCode(b);
-    else if (b === 10) s += '\\n';
-    else if (b === 9) s += '\\t';
-    else if (b >= 0x20 && b < 0x7f) s += String.fromCharCode(b);
-    else s += '\\' + b.toString(8);
-  }
-  return s + '"' + (bytes.length > limit ? '...' : '');
-}
-
-function formatArgs(k: Kernel, def: SyscallDef, a: bigint[], after: boolean, result?: bigint, before?: string): string {
-  if (after && before !== undefined && !def.args.includes('rbuf')) return before;
-  return def.args
-    .map((kind, i) => {
-      const v = a[i];
-      switch (kind) {
-        case 'int':
-        case 'fd':
-          return String(s32(v));
-        case 'uint':
-        case 'count':
-          return v.toString();
-        case 'path': {
-          const b = peek(k, v, 256);
-          const nul = b.indexOf(0);
-          return nul < 0 ? `0x${v.toString(16)}` : quote(b.subarray(0, nul), 256);
-        }
-        case 'wbuf':
-          return quote(peek(k, v, Math.min(Number(a[i + 1] ?? 0n), 33)));
-        case 'rbuf':
-          if (!after || result === undefined || result < 0n) return `0x${v.toString(16)}`;
-          return quote(peek(k, v, Math.min(Number(result), 33)));
-        default:
-          return v === 0n ? 'NULL' : `0x${v.toString(16)}`;
-      }
-    })
-    .join(', ');
-}
-
-// ---- process
+// ---- the table
 
 const SYS_EXIT = 93;
 const SYS_EXIT_GROUP = 94;
-defineSyscall(SYS_EXIT, 'exit', ['int'], (k, a) => {
-  k.kill({ kind: 'exit', status: s32(a[0]) & 0xff });
-  return 0;
-});
-defineSyscall(SYS_EXIT_GROUP, 'exit_group', ['int'], (k, a) => {
-  k.kill({ kind: 'exit', status: s32(a[0]) & 0xff });
-  return 0;
-});
+
+// fs/read_write.c
+defineSyscall(63, 'read', ['fd', 'rbuf', 'count'], (k, a) => sysReadWrite(k, false, a[0], a[1], a[2]));
+defineSyscall(64, 'write', ['fd', 'wbuf', 'count'], (k, a) => sysReadWrite(k, true, a[0], a[1], a[2]));
+defineSyscall(65, 'readv', ['fd', 'iovr', 'count'], (k, a) => sysReadvWritev(k, false, a[0], a[1], a[2]));
+defineSyscall(66, 'writev', ['fd', 'iov', 'count'], (k, a) => sysReadvWritev(k, true, a[0], a[1], a[2]));
+defineSyscall(67, 'pread64', ['fd', 'rbuf', 'count', 'off'], (k, a) => sysPreadPwrite(k, false, a[0], a[1], a[2], a[3]));
+defineSyscall(68, 'pwrite64', ['fd', 'wbuf', 'count', 'off'], (k, a) => sysPreadPwrite(k, true, a[0], a[1], a[2], a[3]));
+defineSyscall(62, 'lseek', ['fd', 'off', 'whence'], (k, a) => sysLseek(k, a[0], a[1], a[2]));
+// fs/open.c, fs/namei.c, fs/stat.c
+defineSyscall(56, 'openat', ['dirfd', 'path', 'oflags', 'omode'], (k, a) => sysOpenat(k, a[0], a[1], a[2], a[3]));
+defineSyscall(57, 'close', ['fd'], (k, a) => sysClose(k, a[0]));
+defineSyscall(46, 'ftruncate', ['fd', 'off'], (k, a) => sysFtruncate(k, a[0], a[1]));
+defineSyscall(80, 'fstat', ['fd', 'stat'], (k, a) => sysFstat(k, a[0], a[1]));
+defineSyscall(79, 'newfstatat', ['dirfd', 'path', 'stat', 'atflags'], (k, a) => sysNewfstatat(k, a[0], a[1], a[2], a[3]));
+defineSyscall(35, 'unlinkat', ['dirfd', 'path', 'atflags'], (k, a) => sysUnlinkat(k, a[0], a[1], a[2]));
+defineSyscall(34, 'mkdirat', ['dirfd', 'path', 'mode'], (k, a) => sysMkdirat(k, a[0], a[1], a[2]));
+defineSyscall(17, 'getcwd', ['cwd', 'uint'], (k, a) => sysGetcwd(k, a[0], a[1]));
+defineSyscall(166, 'umask', ['mode'], (k, a) => sysUmask(k, a[0]), { ret: 'oct' });
+// fs/ioctl.c, fs/fcntl.c, fs/file.c
+defineSyscall(29, 'ioctl', ['fd', 'ioctl', 'hex'], (k, a) => sysIoctl(k, a[0], a[1], a[2]));
+defineSyscall(23, 'dup', ['fd'], (k, a) => sysDup(k, a[0]));
+defineSyscall(24, 'dup3', ['fd', 'fd', { fmt: (t, i) => (BigInt.asUintN(32, t.a[i]) === 0o2000000n ? 'O_CLOEXEC' : hex(BigInt.asUintN(32, t.a[i]))) }], (k, a) => sysDup3(k, a[0], a[1], a[2]));
+defineSyscall(25, 'fcntl', [], (k, a) => sysFcntl(k, a[0], a[1], a[2]), { format: formatFcntl, ret: fcntlRet });
+
+// kernel/exit.c, kernel/fork.c, kernel/sys.c
+defineSyscall(SYS_EXIT, 'exit', ['int'], (k, a) => sysExit(k, a[0]));
+defineSyscall(SYS_EXIT_GROUP, 'exit_group', ['int'], (k, a) => sysExit(k, a[0]));
+defineSyscall(96, 'set_tid_address', ['ptr'], (k, a) => sysSetTidAddress(k, a[0]));
+defineSyscall(99, 'set_robust_list', ['ptr', 'uint'], (k, a) => sysSetRobustList(k, a[0], a[1]));
 defineSyscall(172, 'getpid', [], (k) => k.pid);
 defineSyscall(178, 'gettid', [], (k) => k.pid);
 defineSyscall(173, 'getppid', [], () => 1);
@@ -139,82 +129,88 @@ defineSyscall(174, 'getuid', [], () => 0);
 defineSyscall(175, 'geteuid', [], () => 0);
 defineSyscall(176, 'getgid', [], () => 0);
 defineSyscall(177, 'getegid', [], () => 0);
-defineSyscall(96, 'set_tid_address', ['ptr'], (k) => k.pid);
 defineSyscall(124, 'sched_yield', [], () => 0);
+defineSyscall(160, 'uname', ['utsname'], (k, a) => sysUname(k, a[0]));
+defineSyscall(167, 'prctl', [], (k, a) => sysPrctl(k, a), { format: formatPrctl, ret: prctlRet });
+defineSyscall(163, 'getrlimit', ['rlimres', 'rlimitout'], (k, a) => sysGetrlimit(k, a[0], a[1]));
+defineSyscall(164, 'setrlimit', ['rlimres', 'rlimit'], (k, a) => sysSetrlimit(k, a[0], a[1]));
+defineSyscall(261, 'prlimit64', ['int', 'rlimres', 'rlimit', 'rlimitout'], (k, a) => sysPrlimit64(k, a[0], a[1], a[2], a[3]));
+// kernel/time
+defineSyscall(113, 'clock_gettime', ['clockid', 'timespecout'], (k, a) => sysClockGettime(k, a[0], a[1]));
+defineSyscall(114, 'clock_getres', ['clockid', 'timespecout'], (k, a) => sysClockGetres(k, a[0], a[1]));
+defineSyscall(169, 'gettimeofday', ['ptr', 'ptr'], (k, a) => sysGettimeofday(k, a[0], a[1]));
+// drivers/char/random.c
+defineSyscall(278, 'getrandom', ['randbuf', 'count', 'grndflags'], (k, a) => sysGetrandom(k, a[0], a[1], a[2]));
 
-// ---- memory
+// mm/: arm64 sys_mmap, munmap, mprotect, madvise, brk (mm.ts)
+defineSyscall(214, 'brk', ['ptr'], (k, a) => k.as.sysBrk(a[0]), { ret: 'hex' });
+defineSyscall(222, 'mmap', ['ptr', 'count', 'prot', 'mapflags', 'fd', 'hex'], (k, a) => {
+  const fd = Number(BigInt.asIntN(32, a[4]));
+  // A file mapping: the descriptor must be open (EBADF); neither tmpfs files nor the standard
+  // streams can be mapped yet (ENODEV, what a file without ->mmap gives).
+  const fileMap = (n: number): number => (k.files.get(n) ? -ENODEV : -EBADF);
+  return k.as.mmap(a[0], a[1], Number(BigInt.asUintN(32, a[2])), Number(BigInt.asUintN(32, a[3])), fd, a[5], fileMap);
+}, { ret: 'hex' });
+defineSyscall(215, 'munmap', ['ptr', 'count'], (k, a) => k.as.munmap(a[0], a[1]));
+defineSyscall(226, 'mprotect', ['ptr', 'count', 'prot'], (k, a) => k.as.mprotect(a[0], a[1], Number(BigInt.asUintN(32, a[2]))));
+defineSyscall(233, 'madvise', ['ptr', 'count', 'madvise'], (k, a) => k.as.madvise(a[0], a[1], Number(BigInt.asIntN(32, a[2]))));
 
-defineSyscall(214, 'brk', ['ptr'], (k, a) => {
-  const as = k.as;
-  const want = a[0];
-  if (want < as.brkStart || want >= TASK_SIZE) return as.brk;
-  const oldTop = pageUp(as.brk);
-  const newTop = pageUp(want);
-  if (newTop > oldTop) {
-    if (as.overlaps(oldTop, newTop)) return as.brk;
-    as.addVma({ start: oldTop, end: newTop, prot: PROT_READ | PROT_WRITE, mte: false, name: '[heap]' });
-  } else if (newTop < oldTop) as.removeRange(newTop, oldTop);
-  as.brk = want;
-  return as.brk;
-});
+// ---- prctl's strace form (strace's prctl.c: the arguments depend on the option)
 
-defineSyscall(222, 'mmap', ['ptr', 'uint', 'hex', 'hex', 'fd', 'hex'], (k, a) => {
-  const [addr, length, protArg, flagsArg] = a;
-  const prot = u32(protArg);
-  const flags = u32(flagsArg);
-  const len = pageUp(length);
-  if (length === 0n || len > TASK_SIZE) return -EINVAL;
-  if ((prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_MTE)) !== 0) return -EINVAL;
-  if ((flags & (MAP_SHARED | MAP_PRIVATE)) === 0) return -EINVAL;
-  // Only anonymous memory (PROT_MTE is allowed only for anonymous and RAM-backed files).
-  if ((flags & MAP_ANONYMOUS) === 0) return -ENODEV;
-  let start: bigint | undefined;
-  if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) !== 0) {
-    if ((addr & 0xfffn) !== 0n || addr + len > TASK_SIZE) return -EINVAL;
-    if ((flags & MAP_FIXED_NOREPLACE) !== 0 && k.as.overlaps(addr, addr + len)) return -EEXIST;
-    start = addr;
-  } else if (addr !== 0n && !k.as.overlaps(pageDown(addr), pageDown(addr) + len) && pageDown(addr) + len <= TASK_SIZE) {
-    start = pageDown(addr);
-  } else start = k.as.findFree(len);
-  if (start === undefined) return -ENOMEM;
-  k.as.addVma({ start, end: start + len, prot: prot & 7, mte: (prot & PROT_MTE) !== 0, name: '[anon]' });
-  return start;
-});
+function formatPrctl(t: TraceCall, phase: 'in' | 'out'): string | undefined {
+  const option = Number(BigInt.asUintN(32, t.a[0]));
+  const name = xval(option, PRCTL_OPTIONS, 'PR_???');
+  const rest = (from: number): string[] => t.a.slice(from, 5).map(hex);
+  switch (option) {
+    case PR_SET_NAME:
+      return phase === 'in' ? `${name}, ${printpath(t.k, t.a[1], 16)}` : undefined;
+    case PR_GET_NAME:
+      if (phase === 'in') return undefined;
+      if (t.ret !== undefined && t.ret < 0n) return `${name}, ${hex(t.a[1])}`;
+      return `${name}, ${printpath(t.k, t.a[1], 16)}`;
+    case PR_SET_TAGGED_ADDR_CTRL:
+      return phase === 'in' ? [name, taggedAddrCtrl(t.a[1]), ...rest(2)].join(', ') : undefined;
+    case PR_GET_TAGGED_ADDR_CTRL:
+      return phase === 'in' ? [name, ...rest(1)].join(', ') : undefined;
+    default:
+      return phase === 'in' ? [name, ...rest(1)].join(', ') : undefined;
+  }
+}
 
-defineSyscall(215, 'munmap', ['ptr', 'uint'], (k, a) => {
-  const [addr, length] = a;
-  if ((addr & 0xfffn) !== 0n || length === 0n || addr + length > TASK_SIZE) return -EINVAL;
-  k.as.removeRange(addr, addr + pageUp(length));
-  return 0;
-});
+function prctlRet(t: TraceCall): string {
+  const r = t.ret ?? 0n;
+  if (Number(BigInt.asUintN(32, t.a[0])) === PR_GET_TAGGED_ADDR_CTRL) return `${hex(r)} (${taggedAddrCtrl(r)})`;
+  return r.toString();
+}
 
-defineSyscall(226, 'mprotect', ['ptr', 'uint', 'hex'], (k, a) => {
-  const [addr, length, protArg] = a;
-  const prot = u32(protArg);
-  if ((addr & 0xfffn) !== 0n || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_MTE)) !== 0) return -EINVAL;
-  if (length === 0n) return 0;
-  return k.as.protect(addr, addr + pageUp(length), prot);
-});
+// ---- fcntl's strace form (strace's fcntl.c)
 
-// ---- files: the standard streams (tmpfs and the rest: see vfs.ts)
+const F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_DUPFD_CLOEXEC = 1030;
+const FCNTL_NAMES = new Map([[F_DUPFD, 'F_DUPFD'], [F_GETFD, 'F_GETFD'], [F_SETFD, 'F_SETFD'], [F_GETFL, 'F_GETFL'], [F_SETFL, 'F_SETFL'], [F_DUPFD_CLOEXEC, 'F_DUPFD_CLOEXEC']]);
 
-defineSyscall(64, 'write', ['fd', 'wbuf', 'count'], (k, a) => {
-  const f = k.files.get(s32(a[0]));
-  if (!f || f.kind === 'stdin') return -EBADF;
-  const n = Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2]);
-  const buf = new Uint8Array(n);
-  const left = k.uaccess.copyFromUser(buf, a[1], n);
-  if (left === n && n > 0) return -EFAULT;
-  if (f.kind === 'file') return -EBADF;
-  f.sink.write(buf.subarray(0, n - left));
-  return n - left;
-});
+function formatFcntl(t: TraceCall, phase: 'in' | 'out'): string | undefined {
+  if (phase === 'out') return undefined;
+  const fd = String(Number(BigInt.asIntN(32, t.a[0])));
+  const cmd = Number(BigInt.asUintN(32, t.a[1]));
+  const name = xval(cmd, FCNTL_NAMES, 'F_???');
+  const arg = BigInt.asUintN(32, t.a[2]);
+  switch (cmd) {
+    case F_GETFD:
+    case F_GETFL:
+      return `${fd}, ${name}`;
+    case F_SETFD:
+      return `${fd}, ${name}, ${arg === 1n ? 'FD_CLOEXEC' : arg === 0n ? '0' : hex(arg)}`;
+    case F_SETFL:
+      return `${fd}, ${name}, ${openFlags(Number(arg))}`;
+    default:
+      return `${fd}, ${name}, ${Number(BigInt.asIntN(32, t.a[2]))}`;
+  }
+}
 
-defineSyscall(63, 'read', ['fd', 'rbuf', 'count'], (k, a) => {
-  const f = k.files.get(s32(a[0]));
-  if (!f || f.kind !== 'stdin') return -EBADF;
-  const data = k.files.host.stdin?.(Number(a[2] > 0x7ffff000n ? 0x7ffff000n : a[2])) ?? new Uint8Array(0);
-  if (data.length === 0) return 0;
-  const left = k.uaccess.copyToUser(a[1], data);
-  return left === data.length ? -EFAULT : data.length - left;
-});
+function fcntlRet(t: TraceCall): string {
+  const r = t.ret ?? 0n;
+  const cmd = Number(BigInt.asUintN(32, t.a[1]));
+  if (cmd === F_GETFL) return `${hex(r)} (flags ${openFlags(Number(r))})`;
+  if (cmd === F_GETFD) return r === 0n ? '0' : `${hex(r)} (flags ${r === 1n ? 'FD_CLOEXEC' : hex(r)})`;
+  return r.toString();
+}

@@ -1,0 +1,222 @@
+// Buffered I/O on tmpfs, through the same loops as Linux (mm/filemap.c, mm/shmem.c): the copy
+// with page faults disabled, the fault-in after a copy that made no progress, and the retry
+// that makes a write converge to exactly the bytes before the first bad granule, while a read
+// ends at its first short copy. One function per kernel routine, named after it, so kernel
+// version profiles can replace a routine (a later issue adds v5.10-v6.13 generic_perform_write).
+//
+// Page-cache pages are host arrays of PAGE_SIZE bytes; for the copy routines' access pattern
+// they sit at page-aligned kernel addresses (only the offset in the page matters to it).
+
+import type { Kernel } from './kernel.js';
+import { EFAULT, EFBIG, EINVAL } from './errno.js';
+import { IovIter } from './iov_iter.js';
+import { MAX_LFS_FILESIZE, O_APPEND, O_DIRECT, O_NOATIME, PAGE_SHIFT, PAGE_SIZE, type Inode, type OpenFile } from './vfs.js';
+import type { Timespec } from './time.js';
+
+const PAGE = BigInt(PAGE_SIZE);
+const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
+
+/** struct kiocb: the file, the position the I/O starts at, and the flags that matter here. */
+export interface Kiocb {
+  file: OpenFile;
+  /** ki_pos. */
+  pos: bigint;
+  /** IOCB_APPEND (from O_APPEND): writes go to the end of the file. */
+  append: boolean;
+  /** IOCB_DIRECT (from O_DIRECT): recorded; tmpfs serves it with the buffered loops. */
+  direct: boolean;
+}
+
+export function initSyncKiocb(file: OpenFile, pos: bigint): Kiocb {
+  return { file, pos, append: (file.flags & O_APPEND) !== 0, direct: (file.flags & O_DIRECT) !== 0 };
+}
+
+/** ->write_begin / ->write_end of an address space (struct address_space_operations). */
+export interface WriteAops {
+  /** Returns the page cache page for [pos, pos + len) locked for writing, or -errno. */
+  writeBegin(k: Kernel, file: OpenFile, pos: bigint, len: number): Uint8Array | number;
+  /** Commits `copied` of `len` bytes at pos; returns the bytes accepted (may be 0 after a short copy). */
+  writeEnd(k: Kernel, file: OpenFile, pos: bigint, len: number, copied: number, page: Uint8Array): number;
+}
+
+/** The generic_perform_write variant (kernel version profiles pick one). */
+export type PerformWrite = (k: Kernel, iocb: Kiocb, i: IovIter, aops: WriteAops) => number;
+
+/**
+ * shmem_write_begin (mm/shmem.c): shmem_get_folio(SGP_WRITE) allocates the page if the file has
+ * none there (-ENOSPC when the tmpfs is full).
+ */
+export function shmem_write_begin(k: Kernel, file: OpenFile, pos: bigint, _len: number): Uint8Array | number {
+  return k.files.getPageForWrite(file.inode, Number(pos >> BigInt(PAGE_SHIFT)));
+}
+
+/**
+ * shmem_write_end (mm/shmem.c): accepts a short copy as it is -- i_size grows to pos + copied,
+ * and a page that was not up to date has everything but the copied bytes zeroed. Returns copied.
+ */
+export function shmem_write_end(_k: Kernel, file: OpenFile, pos: bigint, _len: number, copied: number, _page: Uint8Array): number {
+  const inode = file.inode;
+  if (pos + BigInt(copied) > inode.size) inode.size = pos + BigInt(copied);
+  return copied;
+}
+
+/** shmem_aops: the tmpfs write_begin/write_end pair. */
+export const SHMEM_AOPS: WriteAops = { writeBegin: shmem_write_begin, writeEnd: shmem_write_end };
+
+/**
+ * generic_perform_write (mm/filemap.c, v6.14+: 665575cff098 "filemap: move prefaulting out of
+ * hot write path"). Per page-sized chunk: write_begin; copy from the iterator with page faults
+ * disabled (copy_folio_from_iter_atomic); write_end. When write_end accepts nothing: if the copy
+ * moved some bytes, retry the chunk with bytes = copied; if it moved none, fault in the chunk
+ * (fault_in_iov_iter_readable) and fail with -EFAULT only if none of it could be faulted in.
+ * Returns the bytes written, or the error if nothing was.
+ */
+export function generic_perform_write(k: Kernel, iocb: Kiocb, i: IovIter, aops: WriteAops = SHMEM_AOPS): number {
+  let pos = iocb.pos;
+  // mapping_max_folio_size: tmpfs without huge pages uses order-0 folios.
+  let chunk = PAGE_SIZE;
+  let status = 0;
+  let written = 0;
+  do {
+    let bytes = i.count;
+    for (;;) {
+      const offset = Number(pos & BigInt(chunk - 1));
+      bytes = Math.min(chunk - offset, bytes);
+      const page = aops.writeBegin(k, iocb.file, pos, bytes);
+      if (typeof page === 'number') {
+        status = page;
+        break;
+      }
+      const inPage = Number(pos & (PAGE - 1n));
+      if (bytes > PAGE_SIZE - inPage) bytes = PAGE_SIZE - inPage;
+      k.uaccess.pagefaultDisable();
+      let copied: number;
+      try {
+        copied = i.copyPageFromIterAtomic(k, page, inPage, bytes, 0);
+      } finally {
+        k.uaccess.pagefaultEnable();
+      }
+      status = aops.writeEnd(k, iocb.file, pos, bytes, copied, page);
+      if (status !== copied) {
+        i.revert(copied - Math.max(status, 0));
+        if (status < 0) break;
+      }
+      if (status === 0) {
+        // A short copy made write_end reject the whole chunk.
+        if (chunk > PAGE_SIZE) chunk /= 2;
+        if (copied !== 0) {
+          bytes = copied;
+          continue;
+        }
+        // The page is unlocked now: faults on it can be handled. Ensure forward progress.
+        if (i.faultInReadable(k, bytes) === bytes) status = -EFAULT;
+      } else {
+        pos += BigInt(status);
+        written += status;
+      }
+      break;
+    }
+    if (status < 0) break;
+  } while (i.count > 0);
+  if (written === 0) return status;
+  iocb.pos += BigInt(written);
+  return written;
+}
+
+/**
+ * generic_write_checks (mm/filemap.c, fs/read_write.c): O_APPEND moves the position to the end
+ * of the file; a position at or beyond s_maxbytes (MAX_LFS_FILESIZE, with RLIMIT_FSIZE
+ * unlimited) is -EFBIG, and the count is cut so the write ends there. Returns the count left.
+ */
+export function generic_write_checks(_k: Kernel, iocb: Kiocb, from: IovIter): number {
+  if (iocb.append) iocb.pos = iocb.file.inode.size;
+  const count = from.count;
+  if (iocb.pos >= MAX_LFS_FILESIZE) return -EFBIG;
+  if (BigInt(count) > MAX_LFS_FILESIZE - iocb.pos) from.truncate(Number(MAX_LFS_FILESIZE - iocb.pos));
+  return from.count;
+}
+
+/** file_update_time: mtime and ctime to now. */
+export function file_update_time(k: Kernel, inode: Inode): void {
+  inode.touchM(k.files.now());
+}
+
+/**
+ * shmem_file_write_iter (mm/shmem.c): generic_write_checks, file_update_time, then
+ * generic_perform_write (also for O_DIRECT, as tmpfs has done since Linux 6.6: "trivial support
+ * for direct IO"). `performWrite` selects the generic_perform_write of a kernel profile.
+ */
+export function shmem_file_write_iter(k: Kernel, iocb: Kiocb, from: IovIter, performWrite: PerformWrite = generic_perform_write): number {
+  const ret = generic_write_checks(k, iocb, from);
+  if (ret <= 0) return ret;
+  file_update_time(k, iocb.file.inode);
+  return performWrite(k, iocb, from, SHMEM_AOPS);
+}
+
+/**
+ * shmem_file_read_iter (mm/shmem.c; tmpfs's read, which has the same shape as filemap_read):
+ * page by page up to i_size, one copy_page_to_iter per page with page faults enabled -- a hole
+ * (no page) is copied from ZERO_PAGE -- and a short copy ends the read: the bytes copied so far,
+ * or -EFAULT if there were none. No fault-in and no retry, so a read is only as exact as one
+ * copy_to_user. The file position ends where the copy stopped.
+ */
+export function shmem_file_read_iter(k: Kernel, iocb: Kiocb, to: IovIter): number {
+  const inode = iocb.file.inode;
+  let index = iocb.pos >> BigInt(PAGE_SHIFT);
+  let offset = Number(iocb.pos & (PAGE - 1n));
+  let error = 0;
+  let retval = 0;
+  for (;;) {
+    const iSize = inode.size;
+    const endIndex = iSize >> BigInt(PAGE_SHIFT);
+    if (index > endIndex) break;
+    let nr = PAGE_SIZE;
+    if (index === endIndex) {
+      nr = Number(iSize & (PAGE - 1n));
+      if (nr <= offset) break;
+    }
+    nr -= offset;
+    const page = inode.pages.get(Number(index)) ?? ZERO_PAGE;
+    const ret = to.copyToIter(k, page.subarray(offset, offset + Math.min(nr, to.count)), offset);
+    retval += ret;
+    offset += ret;
+    index += BigInt(offset >> PAGE_SHIFT);
+    offset &= PAGE_SIZE - 1;
+    if (to.count === 0) break;
+    if (ret < nr) {
+      error = -EFAULT;
+      break;
+    }
+  }
+  iocb.pos = (index << BigInt(PAGE_SHIFT)) + BigInt(offset);
+  file_accessed(k, iocb.file);
+  return retval !== 0 ? retval : error;
+}
+
+/**
+ * file_accessed → touch_atime with relatime (tmpfs's default): atime moves only when it is not
+ * newer than mtime or ctime, or is a day old; never with O_NOATIME.
+ */
+export function file_accessed(k: Kernel, file: OpenFile): void {
+  if ((file.flags & O_NOATIME) !== 0) return;
+  const inode = file.inode;
+  const now = k.files.now();
+  const cmp = (a: Timespec, b: Timespec): number => (a.sec !== b.sec ? (a.sec < b.sec ? -1 : 1) : a.nsec < b.nsec ? -1 : a.nsec > b.nsec ? 1 : 0);
+  if (cmp(inode.mtime, inode.atime) >= 0 || cmp(inode.ctime, inode.atime) >= 0 || now.sec - inode.atime.sec >= 86400n) inode.atime = now;
+}
+
+/**
+ * do_truncate → shmem_setattr for a regular tmpfs file: the new size (EFBIG beyond
+ * MAX_LFS_FILESIZE, via inode_newsize_ok), pages beyond it freed, the partial last page's tail
+ * zeroed, mtime and ctime updated when the size changes.
+ */
+export function shmem_truncate(k: Kernel, inode: Inode, size: bigint): number {
+  if (size < 0n) return -EINVAL;
+  if (size > MAX_LFS_FILESIZE) return -EFBIG;
+  // Same size: nothing changes, not even ctime.
+  if (size === inode.size) return 0;
+  if (size < inode.size) k.files.truncatePages(inode, size);
+  inode.size = size;
+  inode.touchM(k.files.now());
+  return 0;
+}
