@@ -240,3 +240,191 @@ export let clearFaultStart = 0;
 export let clearFaultSize = 0;
 /** Bytes [0, clearZeroed) were zeroed by the stores before the fault (the final 8-byte store may overlap them). */
 export let clearZeroed = 0;
+
+// ---- instructions retired
+//
+// How many instructions the routines of copy-routine.ts retire for a call, so that the
+// typed-array path can report (and the timing model charge) what the instruction loop would
+// have executed. A faulting access does not retire; a page faulted in and retried adds nothing.
+// Kept exact by the property test against the routine itself.
+
+/** Instructions of one template access: the user side is LDTR/STTR + ADD, the kernel side one post-indexed LDR/STR. */
+const USER_SINGLE = 2;
+const USER_PAIR = 3;
+
+/** Fixup instructions after a fault: `retried` / `stored` as copyFault reports them. */
+function fixupInstructions(direction: CopyDirection, byteAccess: boolean, f: CopyFault, fixups: UaccessFixups): number {
+  // 9998: sub x0, x5, x6; ret
+  if (byteAccess || !fixups.oneByteRetry) return 2;
+  // 9997: cmp x6, x0; b.ne 9998f
+  if (!f.retried) return 4;
+  if (direction === 'from-user') return f.stored === 1 ? 2 + 2 + 2 : 2 + 2;
+  return f.stored === 1 ? 2 + 3 + 2 : 2 + 1 + 2;
+}
+
+/**
+ * Instructions __arch_copy_{from,to}_user (or its _v5_13 twin) retires for an n-byte copy
+ * (n > 0) whose source address has low bits `srcAddrLow`, up to `ret`; `fault` is what
+ * copyFault reported, or undefined for a copy that completes.
+ */
+export function copyInstructions(direction: CopyDirection, n: number, srcAddrLow: number, fault: CopyFault | undefined, fixups: UaccessFixups): number {
+  const from = direction === 'from-user';
+  // Cost of each access kind (load + store macros together) and the retired part of the
+  // faulting one: the user side comes first in a load macro, second in a store macro.
+  const single = 1 + USER_SINGLE;
+  const pair = 1 + USER_PAIR;
+  const stop = fault === undefined ? -1 : fault.faultStart;
+  let count = 2 + 3; // add x5; mov x15; mov x6; cmp; b.lo
+  // Walks the accesses in order. `user` is the offset of the access's first byte; returns
+  // true when the faulting access is reached (count then includes what retired before it).
+  const singleAt = (user: number): boolean => {
+    if (user === stop) {
+      if (!from) count += 1; // the kernel load before the faulting STTR
+      return true;
+    }
+    count += single;
+    return false;
+  };
+  const pairAt = (user: number): boolean => {
+    if (stop === user || stop === user + 8) {
+      // ldp/stp: the kernel-side instruction (to-user) and the first half (fault in the second).
+      count += (from ? 0 : 1) + (stop === user + 8 ? 1 : 0);
+      return true;
+    }
+    count += pair;
+    return false;
+  };
+  const done = (byteAccess: boolean): number => {
+    if (fault === undefined) return count + 2; // mov x0, #0; ret
+    return count + fixupInstructions(direction, byteAccess, fault, fixups);
+  };
+  /** The tiny path from `base` over m < 16 bytes. */
+  const tiny = (base: number, m: number): number => {
+    let at = base;
+    for (let sz = 8; sz >= 1; sz >>>= 1) {
+      count += 1; // tbz
+      if ((m & sz) === 0) continue;
+      if (singleAt(at)) return done(sz === 1);
+      at += sz;
+    }
+    if ((m & 1) !== 0) count += 1; // b 65f
+    return done(false);
+  };
+  /** The tail (label 62) from `base` with bits 5:0 of the count in r. */
+  const tail = (base: number, r: number): number => {
+    const q = r & 0x30;
+    count += q === 0 ? 2 : q === 0x20 ? 4 : 5;
+    let at = base;
+    for (let k = 0; k < q >>> 4; k++, at += 16) if (pairAt(at)) return done(false);
+    return tiny(at, r & 15);
+  };
+  if (n < 16) return tiny(0, n);
+  const p = prologueLength(n, srcAddrLow);
+  count += 3; // neg; ands; b.eq
+  if (p !== 0) {
+    count += 1; // sub
+    let at = 0;
+    for (let sz = 1; sz <= 8; sz <<= 1) {
+      count += 1; // tbz
+      if ((p & sz) === 0) continue;
+      if (singleAt(at)) return done(sz === 1);
+      at += sz;
+    }
+  }
+  const r = n - p;
+  count += 2; // cmp x2, #64; b.ge
+  if (r < 64) return tail(p, r);
+  count += 2; // subs x2, x2, #128; b.ge
+  if (r < 128) {
+    // The 64-byte block: A load, A store, B load, C load, B store, C store, D load, D store.
+    // Instructions retired before the user-side access of each pair (the kernel side is one
+    // LDP/STP, the user side three instructions):
+    if (stop >= p && stop < p + 64) {
+      const l = stop - p;
+      const before = from ? [0, 4, 7, 12] : [1, 6, 9, 13];
+      count += before[Math.floor(l / 16)] + (l % 16 === 8 ? 1 : 0);
+      return done(false);
+    }
+    count += 16 + 2; // the block; tst; b.ne
+    if ((r & 63) === 0) {
+      count += 1; // b 65f
+      return done(false);
+    }
+    return tail(p + 64, r & 63);
+  }
+  // The pipelined loop: 4 loads ahead, then per iteration 4 x (store, load), subs, b.ge, then
+  // 4 stores. For copy_from_user the user accesses are the loads, for copy_to_user the stores.
+  const iterations = Math.floor((r - 128) / 64) + 1;
+  const loopEnd = p + 64 * (iterations + 1);
+  const userInstr = (k: number): number => k * (from ? USER_PAIR : 1); // k user-side (from) or kernel-side (to) loads
+  if (stop >= 0 && stop < loopEnd) {
+    const l = stop - p;
+    const half = (stop - p) % 16 === 8 ? 1 : 0;
+    if (from) {
+      // The load of block offset l: preload (l < 64) or in iteration floor(l / 64) - 1.
+      if (l < 64) {
+        count += userInstr(Math.floor(l / 16)) + half;
+        return done(false);
+      }
+      const it = Math.floor(l / 64) - 1;
+      const k = Math.floor((l % 64) / 16);
+      count += 4 * USER_PAIR + it * 18 + k * 4 + 1 + half;
+      return done(false);
+    }
+    // copy_to_user: the store of offset l, in iteration floor(l / 64) or the epilogue.
+    const it = Math.floor(l / 64);
+    const k = Math.floor((l % 64) / 16);
+    count += 4; // preload: four LDPs
+    if (it < iterations) count += it * 18 + k * 4;
+    else count += iterations * 18 + k * USER_PAIR;
+    count += half;
+    return done(false);
+  }
+  count += 16 + iterations * 18 + 2; // preload + epilogue, the iterations, tst + b.ne
+  if ((r & 63) === 0) return done(false);
+  return tail(loopEnd, r & 63);
+}
+
+/** Instructions __arch_clear_user (or the v5.13 one) retires for n > 0 bytes; `bad` is the first unwritable byte or n. */
+export function clearUserInstructions(n: number, bad: number, fixups: UaccessFixups): number {
+  if (fixups.exactClearUser) {
+    let c = 3; // add; subs; b.mi
+    if (n >= 8) {
+      const k = Math.max(1, Math.ceil((n - 8) / 8));
+      if (bad < 8 * k) return c + 4 * Math.floor(bad / 8) + 2; // the fixup at 9
+      c += 4 * k;
+      if (bad < n) return c + 2;
+      return c + 1 + 2; // final sttr; mov; ret
+    }
+    c += 1; // tbz x1, #2
+    if ((n & 4) !== 0) {
+      if (bad < 4) return c + 2;
+      if (bad < n) return c + 1 + 3; // 8: add; 9: sub; ret
+      return c + 2 + 2;
+    }
+    c += 1; // tbz x1, #1
+    if ((n & 2) !== 0) {
+      if (bad < 2) return c + 2;
+      c += 1;
+    }
+    c += 1; // tbz x1, #0
+    if ((n & 1) !== 0) {
+      if (bad < n) return c + 4; // 7: sub; 8: add; 9: sub; ret
+      c += 1;
+    }
+    return c + 2;
+  }
+  let c = 3; // mov; subs; b.mi
+  const bulk = n - (n % 8);
+  if (bad < bulk) return c + 4 * Math.floor(bad / 8) + 2;
+  c += 4 * (bulk / 8);
+  let at = bulk;
+  for (let sz = 4; sz >= 1; sz >>>= 1) {
+    c += 2; // adds; b.mi
+    if ((n & sz) === 0) continue;
+    if (bad < at + sz) return c + 2;
+    c += sz === 1 ? 1 : 3; // sttr; add; sub (the byte store has neither)
+    at += sz;
+  }
+  return c + 2;
+}

@@ -27,7 +27,7 @@ import { MemoryFault } from '../mmu/walk.js';
 import type { Mmu } from '../mmu/access.js';
 import type { Kernel } from './kernel.js';
 import { KDATA_BASE, KernelText } from './ktext.js';
-import { clearFaultSize, clearFaultStart, clearUserFault, clearZeroed, copyFault, FIXUPS_V5_14, type CopyDirection, type UaccessFixups } from './copy-pattern.js';
+import { clearFaultSize, clearFaultStart, clearUserFault, clearUserInstructions, clearZeroed, copyFault, copyInstructions, FIXUPS_V5_14, type CopyDirection, type CopyFault, type UaccessFixups } from './copy-pattern.js';
 
 export const EFAULT = 14;
 
@@ -114,6 +114,13 @@ export class UserAccess {
   path: UaccessPath = 'typed-array';
   /** system_supports_mte(): probe_subpage_writeable() is a no-op without it. */
   mteSupported = true;
+  /**
+   * Instructions the AArch64 routines retired (instruction path) or would have retired
+   * (typed-array path: computed by copy-pattern.ts) for the copies and clears so far, and for
+   * the last one: what the timing model charges for them.
+   */
+  routineInstructions = 0;
+  lastRoutineInstructions = 0;
 
   // Scan results (set by scan()).
   /** RAM offset of each page of the last scan: [0] for the first byte, then page starts. */
@@ -487,6 +494,7 @@ export class UserAccess {
           if (v.byteOffset !== off || v.length !== n) v = this.lastView = new Uint8Array(this.ram, off, n);
           kbuf.set(v);
         }
+        this.charge(write, n, write ? kernelAddr : lo, undefined);
         return 0;
       }
     }
@@ -498,8 +506,9 @@ export class UserAccess {
     let stored = n;
     let executed = n;
     let retried = false;
+    let f: CopyFault | undefined;
     if (bad < n) {
-      const f = copyFault(write ? 'to-user' : 'from-user', n, write ? kernelAddr & 15 : lo & 15, bad, this.fixups);
+      f = copyFault(write ? 'to-user' : 'from-user', n, write ? kernelAddr & 15 : lo & 15, bad, this.fixups);
       stored = f.stored;
       executed = f.faultStart;
       retried = f.retried;
@@ -509,7 +518,15 @@ export class UserAccess {
     if (this.mismatch < n) this.noteAsync(executed, retried);
     if (write) this.copyIn(kbuf, lo, 0, stored);
     else this.copyOut(kbuf, lo, 0, stored);
+    this.charge(write, n, write ? kernelAddr : lo, f);
     return n - stored;
+  }
+
+  /** Counts what the instruction-level routine would retire for this copy. */
+  private charge(write: boolean, n: number, srcAddrLow: number, f: CopyFault | undefined): void {
+    const c = copyInstructions(write ? 'to-user' : 'from-user', n, srcAddrLow & 15, f, this.fixups);
+    this.lastRoutineInstructions = c;
+    this.routineInstructions += c;
   }
 
   // ---- the instruction-level path
@@ -529,6 +546,8 @@ export class UserAccess {
       direction === 'from-user'
         ? text.call(v513 ? '__arch_copy_from_user_v5_13' : '__arch_copy_from_user', [kva, uaddr, BigInt(n)], UserAccess.budget(n))
         : text.call(v513 ? '__arch_copy_to_user_v5_13' : '__arch_copy_to_user', [uaddr, kva, BigInt(n)], UserAccess.budget(n));
+    this.lastRoutineInstructions = text.lastInstructions;
+    this.routineInstructions += text.lastInstructions;
     if (left === undefined) return n;
     if (direction === 'from-user') text.readBuffer(koff, kbuf.subarray(0, n));
     return Number(left);
@@ -634,6 +653,8 @@ export class UserAccess {
     if (this.path === 'instruction') {
       const name = this.fixups.exactClearUser ? '__arch_clear_user' : '__arch_clear_user_v5_13';
       const left = this.kernelText.call(name, [uaddr, BigInt(n)], UserAccess.budget(n));
+      this.lastRoutineInstructions = this.kernelText.lastInstructions;
+      this.routineInstructions += this.kernelText.lastInstructions;
       return left === undefined ? n : Number(left);
     }
     split64[0] = uaddr;
@@ -650,6 +671,9 @@ export class UserAccess {
     if (this.mismatch < n) this.noteAsync(executed, false);
     // Every store before the faulting one has written its zeros.
     this.zeroUser(lo, 0, executed);
+    const c = clearUserInstructions(n, bad, this.fixups);
+    this.lastRoutineInstructions = c;
+    this.routineInstructions += c;
     return left;
   }
 

@@ -5,7 +5,7 @@
 // 0-2 KiB and beyond, both directions, both fixup variants, page faults enabled or disabled,
 // sync/async/asymmetric/no tag checking -- and must agree on everything: the count, the kernel
 // buffer, every user byte (including bytes beyond the count), tags, which pages got faulted
-// in, and TFSRE0_EL1.
+// in, TFSRE0_EL1, and the number of instructions the routine retires.
 
 import { describe, expect, it } from 'vitest';
 import { FIXUPS_V5_13, FIXUPS_V5_14 } from '../kernel-shim/copy-pattern.js';
@@ -121,6 +121,8 @@ function install(k: Kernel, c: Case): void {
 
 interface Outcome {
   result: string;
+  /** Instructions the routine retired (or the typed-array path says it would have). */
+  instructions: number;
   kbuf: number[];
   pages: (string | null)[];
   tfsre0: bigint;
@@ -131,6 +133,7 @@ function runCase(k: Kernel, c: Case): Outcome {
   const ua = k.uaccess;
   const uaddr = tagged(USER_BASE + BigInt(c.start), c.ptag);
   const kbuf = c.kdata.slice();
+  ua.lastRoutineInstructions = -1;
   let result: string;
   switch (c.op) {
     case 'from':
@@ -156,7 +159,7 @@ function runCase(k: Kernel, c: Case): Outcome {
     if (off === undefined) pages.push(null);
     else pages.push(Buffer.from(k.m.mem.bytes.subarray(off, off + PAGE)).toString('hex') + ':' + Buffer.from(k.m.mem.tags.subarray(off >>> 4, (off + PAGE) >>> 4)).toString('hex'));
   }
-  return { result, kbuf: [...kbuf], pages, tfsre0: k.m.cpu.sys.tfsre0 };
+  return { result, instructions: c.op === 'get' || c.op === 'put' ? 0 : ua.lastRoutineInstructions, kbuf: [...kbuf], pages, tfsre0: k.m.cpu.sys.tfsre0 };
 }
 
 const CASES = Number(process.env.GRANULE_UACCESS_CASES ?? 5000);
@@ -174,6 +177,7 @@ describe('uaccess: typed-array path == instruction-level routine', () => {
       const what = `seed ${seed}: ${c.op} n=${c.n} start=${c.start} kinds=${c.kinds.join(',')} ptag=${c.ptag} tcf=${c.tcf} v513=${c.v513} nofault=${c.nofault} kaddr=${c.kernelAddr}`;
       expect(x.result, what).toBe(y.result);
       expect(x.tfsre0, what).toBe(y.tfsre0);
+      if (c.n > 0) expect(x.instructions, `${what}: instructions`).toBe(y.instructions);
       expect(x.kbuf, what).toEqual(y.kbuf);
       for (let i = 0; i < PAGES; i++) {
         if (x.pages[i] === y.pages[i]) continue;
