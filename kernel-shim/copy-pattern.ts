@@ -268,6 +268,7 @@ function fixupInstructions(direction: CopyDirection, byteAccess: boolean, f: Cop
  * copyFault reported, or undefined for a copy that completes.
  */
 export function copyInstructions(direction: CopyDirection, n: number, srcAddrLow: number, fault: CopyFault | undefined, fixups: UaccessFixups): number {
+  if (fault === undefined) return completeCopyInstructions(n, prologueLength(n, srcAddrLow));
   const from = direction === 'from-user';
   // Cost of each access kind (load + store macros together) and the retired part of the
   // faulting one: the user side comes first in a load macro, second in a store macro.
@@ -383,6 +384,32 @@ export function copyInstructions(direction: CopyDirection, n: number, srcAddrLow
   count += 16 + iterations * 18 + 2; // preload + epilogue, the iterations, tst + b.ne
   if ((r & 63) === 0) return done(false);
   return tail(loopEnd, r & 63);
+}
+
+const POPCOUNT4 = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+
+/** The tiny path over m < 16 bytes: four TBZs, three instructions per access, B 65f after the byte. */
+const tinyInstructions = (m: number): number => 4 + 3 * POPCOUNT4[m] + (m & 1);
+
+/** The tail (label 62) with bits 5:0 of the count in r: the dispatch, 4 per pair, the tiny path. */
+function tailInstructions(r: number): number {
+  const q = (r >>> 4) & 3;
+  return (q === 0 ? 2 : q === 2 ? 4 : 5) + 4 * q + tinyInstructions(r & 15);
+}
+
+/** copyInstructions for a copy that completes: the same walk in closed form (no fault, any direction). */
+function completeCopyInstructions(n: number, p: number): number {
+  let c = 5 + 2; // entry, mov x6, cmp, b.lo ... mov x0, #0; ret
+  if (n < 16) return c + tinyInstructions(n);
+  c += 3; // neg; ands; b.eq
+  if (p !== 0) c += 1 + 4 + 3 * POPCOUNT4[p];
+  c += 2; // cmp x2, #64; b.ge
+  const r = n - p;
+  if (r < 64) return c + tailInstructions(r);
+  c += 2; // subs; b.ge
+  if (r < 128) return c + 16 + 2 + ((r & 63) === 0 ? 1 : tailInstructions(r & 63));
+  const iterations = Math.floor((r - 128) / 64) + 1;
+  return c + 16 + 18 * iterations + 2 + ((r & 63) === 0 ? 0 : tailInstructions(r & 63));
 }
 
 /** Instructions __arch_clear_user (or the v5.13 one) retires for n > 0 bytes; `bad` is the first unwritable byte or n. */
