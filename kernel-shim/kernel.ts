@@ -142,11 +142,10 @@ export class Kernel {
     const asyncFault = this.takeAsyncTagFault();
     switch (ec) {
       case EC.SVC:
-        if (asyncFault) {
-          // The pending async fault is delivered before the syscall runs: the SVC is restarted
-          // after the handler (el0_svc_common with -ERESTARTNOINTR).
-          cpu.sys.elr -= 4n;
-        } else dispatchSyscall(this);
+        // A pending async fault comes before the syscall: el0_svc_common returns -ERESTARTNOINTR
+        // and do_signal restarts the SVC if a signal is then deliverable (signals.ts).
+        if (asyncFault) this.signals.restartSyscall();
+        else dispatchSyscall(this);
         break;
       case EC.DATA_ABORT_LOWER:
       case EC.INSN_ABORT_LOWER:

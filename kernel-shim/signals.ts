@@ -32,6 +32,8 @@ export const BUS_ADRALN = 1, BUS_ADRERR = 2, BUS_OBJERR = 3;
 export const ILL_ILLOPC = 1;
 export const TRAP_BRKPT = 1;
 export const SI_USER = 0, SI_KERNEL = 0x80, SI_TKILL = -6;
+/** The syscall restart code an async tag fault at a syscall leaves in x0 (include/linux/errno.h). */
+export const ERESTARTNOINTR = 513;
 
 // sa_flags (arch/arm64/include/uapi/asm/signal.h, include/uapi/asm-generic/signal-defs.h).
 export const SA_NOCLDSTOP = 0x1, SA_NOCLDWAIT = 0x2, SA_SIGINFO = 0x4, SA_UNSUPPORTED = 0x400, SA_EXPOSE_TAGBITS = 0x800;
@@ -113,7 +115,7 @@ const PSR_NZCV = 0xfn << 28n;
 /** SPSR_EL1_AARCH64_RES0_BITS: 63:32, 27:26, 23:22 (UAO, PAN), 20:13 (IL ...), 5. */
 const SPSR_RES0 = (0xffff_ffffn << 32n) | (3n << 26n) | (3n << 22n) | (0xffn << 13n) | (1n << 5n);
 
-const EC_IABT_LOW = 0x20, EC_DABT_LOW = 0x24, EC_BRK = 0x3c;
+const EC_UNKNOWN = 0x00, EC_WFX = 0x01, EC_SYS64 = 0x18, EC_IABT_LOW = 0x20, EC_DABT_LOW = 0x24, EC_BRK = 0x3c;
 
 /** Bits 63:56 replaced by bit 55 (untagged_addr on arm64). */
 export const untagged = (a: bigint): bigint => BigInt.asUintN(64, BigInt.asIntN(56, a));
@@ -169,8 +171,8 @@ export class Signals {
   /** The pending queue in generation order, and the pending set (struct sigpending). */
   readonly queue: QueuedSignal[] = [];
   pendingSet = 0n;
-  /** sigaltstack: sas_ss_sp, sas_ss_size, sas_ss_flags. */
-  altstack: AltStack = { sp: 0n, size: 0n, flags: 0 };
+  /** sigaltstack: sas_ss_sp, sas_ss_size, sas_ss_flags (SS_DISABLE at exec, as Linux shows it). */
+  altstack: AltStack = { sp: 0n, size: 0n, flags: SS_DISABLE };
   /**
    * thread.fault_address and thread.fault_code: set by the fault paths (set_thread_esr,
    * arm64_notify_die), never cleared, and written to sigcontext.fault_address and to the
@@ -180,6 +182,8 @@ export class Signals {
   faultCode = 0;
   /** Where the sigreturn trampoline lives when the [vdso] page is mapped. */
   private sigtramp: bigint | undefined;
+  /** orig_x0 of a syscall that returned -ERESTARTNOINTR on this kernel entry. */
+  private restartX0: bigint | undefined;
 
   constructor(private readonly k: Kernel) {}
 
@@ -204,9 +208,10 @@ export class Signals {
   /**
    * Which thread fault state the exception's Linux path records: data and instruction aborts
    * call set_thread_esr(untagged address, esr) (with the ESR reduced to a level-0 translation
-   * fault for addresses outside TTBR0); undefined instructions, traps, SP/PC alignment and bad
-   * EL0 exceptions go through arm64_notify_die/bad_el0_sync (fault_address = 0, fault_code =
-   * esr); BRK (brk_handler → send_user_sigtrap) records nothing.
+   * fault for addresses outside TTBR0); undefined instructions and trapped system instructions
+   * and WFx (do_undefinstr → force_signal_inject(..., err = 0)) reset both to 0; SP/PC alignment
+   * and the other classes (arm64_notify_die, bad_el0_sync) record fault_address = 0 and
+   * fault_code = esr; BRK (brk_handler → send_user_sigtrap) records nothing.
    */
   private recordFault(addr: bigint, esr: number): void {
     const ec = esr >>> 26;
@@ -218,6 +223,9 @@ export class Signals {
       }
       this.faultAddress = a;
       this.faultCode = e >>> 0;
+    } else if (ec === EC_UNKNOWN || ec === EC_WFX || ec === EC_SYS64) {
+      this.faultAddress = 0n;
+      this.faultCode = 0;
     } else if (ec !== EC_BRK) {
       this.faultAddress = 0n;
       this.faultCode = esr >>> 0;
@@ -274,8 +282,30 @@ export class Signals {
 
   // ---- delivery (do_notify_resume → do_signal → get_signal → handle_signal)
 
-  /** Delivers every deliverable pending signal on the way back to user space. */
+  /**
+   * The syscall being entered returns -ERESTARTNOINTR without running (el0_svc_common with a
+   * pending async tag fault): x0 gets the error and its argument is kept as orig_x0.
+   */
+  restartSyscall(): void {
+    const cpu = this.k.m.cpu;
+    this.restartX0 = cpu.readX(0);
+    cpu.writeX(0, u64(-BigInt(ERESTARTNOINTR)));
+  }
+
+  /**
+   * do_notify_resume(): do_signal runs only when a signal is deliverable (TIF_SIGPENDING); it
+   * first rewinds a syscall that returned -ERESTARTNOINTR to its SVC with x0 = orig_x0, then
+   * delivers every deliverable signal. Without one, -ERESTARTNOINTR reaches the program, as on
+   * Linux when the async fault's SIGSEGV is blocked or ignored.
+   */
   deliverPending(): void {
+    const restart = this.restartX0;
+    this.restartX0 = undefined;
+    if ((this.pendingSet & ~this.blocked) === 0n) return;
+    if (restart !== undefined) {
+      this.k.m.cpu.writeX(0, restart);
+      this.k.m.cpu.sys.elr -= 4n;
+    }
     while (!this.k.end && (this.pendingSet & ~this.blocked) !== 0n) {
       const sig = this.dequeue();
       if (!sig) return;

@@ -108,6 +108,13 @@
         ldp x0, x30, [sp], #16
 .endm
 
+// dst = src with top byte `top` (clobbers x16).
+.macro TAGPTR dst, src, top
+        mov x16, #\top
+        lsl x16, x16, #56
+        orr \dst, \src, x16
+.endm
+
 // x0 = rt_sigaction(sig, {handler, flags, restore_rt if SA_RESTORER, mask}, NULL). Clobbers x0-x4.
 .macro SIGACTION sig, handler, flags, mask=0
         mov x0, #\sig
@@ -322,4 +329,95 @@ find_esr:
 2:      mov x0, #-1
         ret
 3:      ldr x0, [x1, #8]
+        ret
+
+// x0 = mmap(NULL, x0, x1 (prot), MAP_PRIVATE | MAP_ANONYMOUS, -1, 0). Clobbers x0-x5, x8.
+mmap_anon:
+        mov x2, x1
+        mov x1, x0
+        mov x0, #0
+        mov x3, #(MAP_PRIVATE | MAP_ANONYMOUS)
+        mov x4, #-1
+        mov x5, #0
+        mov x8, #SYS_mmap
+        svc #0
+        ret
+
+// x0 = prctl(PR_SET_TAGGED_ADDR_CTRL, x0, 0, 0, 0). Clobbers x0-x4, x8.
+set_tagged_addr_ctrl:
+        mov x1, x0
+        mov x0, #PR_SET_TAGGED_ADDR_CTRL
+        mov x2, #0
+        mov x3, #0
+        mov x4, #0
+        mov x8, #SYS_prctl
+        svc #0
+        ret
+
+// x0 = the blocked mask (rt_sigprocmask(SIG_BLOCK, NULL, &old)). Clobbers x0-x3, x8.
+get_mask:
+        sub sp, sp, #16
+        mov x0, #SIG_BLOCK
+        mov x1, #0
+        mov x2, sp
+        mov x3, #8
+        mov x8, #SYS_rt_sigprocmask
+        svc #0
+        ldr x0, [sp]
+        add sp, sp, #16
+        ret
+
+// x0 = the pending blocked signals (rt_sigpending). Clobbers x0, x1, x8.
+get_pending:
+        sub sp, sp, #16
+        mov x0, sp
+        mov x1, #8
+        mov x8, #SYS_rt_sigpending
+        svc #0
+        ldr x0, [sp]
+        add sp, sp, #16
+        ret
+
+// x0 = sa_handler, x1 = sa_flags, x2 = sa_mask of signal x0 (rt_sigaction(x0, NULL, &old)).
+// Clobbers x0-x3, x8.
+get_action:
+        sub sp, sp, #32
+        mov x1, #0
+        mov x2, sp
+        mov x3, #8
+        mov x8, #SYS_rt_sigaction
+        svc #0
+        ldr x0, [sp]
+        ldr x1, [sp, #8]
+        ldr x2, [sp, #24]
+        add sp, sp, #32
+        ret
+
+// x0 = sigaltstack({ss_sp = x0, ss_flags = w1, ss_size = x2}, NULL). Clobbers x0-x2, x8.
+set_altstack:
+        sub sp, sp, #32
+        str x0, [sp]
+        str w1, [sp, #8]
+        str wzr, [sp, #12]
+        str x2, [sp, #16]
+        mov x0, sp
+        mov x1, #0
+        mov x8, #SYS_sigaltstack
+        svc #0
+        add sp, sp, #32
+        ret
+
+// x0 = ss_sp, x1 = ss_flags, x2 = ss_size, x3 = the result of sigaltstack(NULL, &old).
+// Clobbers x0-x3, x8.
+get_altstack:
+        sub sp, sp, #32
+        mov x0, #0
+        mov x1, sp
+        mov x8, #SYS_sigaltstack
+        svc #0
+        mov x3, x0
+        ldr x0, [sp]
+        ldr w1, [sp, #8]
+        ldr x2, [sp, #16]
+        add sp, sp, #32
         ret
