@@ -4,8 +4,8 @@
 // ends at its first short copy. One function per kernel routine, named after it, so kernel
 // version profiles can replace a routine (a later issue adds v5.10-v6.13 generic_perform_write).
 //
-// Page-cache pages are host arrays of PAGE_SIZE bytes; for the copy routines' access pattern
-// they sit at page-aligned kernel addresses (only the offset in the page matters to it).
+// Page-cache pages are frames of guest RAM (vfs.ts); for the copy routines' access pattern only
+// the offset in the page matters (their kernel addresses are page aligned).
 
 import type { Kernel } from './kernel.js';
 import { EFAULT, EFBIG, EINVAL } from './errno.js';
@@ -47,7 +47,8 @@ export type PerformWrite = (k: Kernel, iocb: Kiocb, i: IovIter, aops: WriteAops)
  * none there (-ENOSPC when the tmpfs is full).
  */
 export function shmem_write_begin(k: Kernel, file: OpenFile, pos: bigint, _len: number): Uint8Array | number {
-  return k.files.getPageForWrite(file.inode, Number(pos >> BigInt(PAGE_SHIFT)));
+  const pa = k.files.getPage(file.inode, Number(pos >> BigInt(PAGE_SHIFT)));
+  return pa < 0 ? pa : k.files.pageBytes(pa);
 }
 
 /**
@@ -156,9 +157,11 @@ export function shmem_file_write_iter(k: Kernel, iocb: Kiocb, from: IovIter, per
 /**
  * shmem_file_read_iter (mm/shmem.c; tmpfs's read, which has the same shape as filemap_read):
  * page by page up to i_size, one copy_page_to_iter per page with page faults enabled -- a hole
- * (no page) is copied from ZERO_PAGE -- and a short copy ends the read: the bytes copied so far,
- * or -EFAULT if there were none. No fault-in and no retry, so a read is only as exact as one
- * copy_to_user. The file position ends where the copy stopped.
+ * (no page) is copied from ZERO_PAGE -- and a page copied short ends the read: the bytes copied
+ * so far, or -EFAULT if there were none. No fault-in; copy_page_to_iter itself retries after a
+ * short copy_to_user until a copy moves nothing, so the count stops at the first byte that
+ * cannot be stored (Linux 6.1 under QEMU with MTE: read(fd, p + 14, 8) with granule 1 bad is 2).
+ * The file position ends where the copy stopped.
  */
 export function shmem_file_read_iter(k: Kernel, iocb: Kiocb, to: IovIter): number {
   const inode = iocb.file.inode;
@@ -176,8 +179,9 @@ export function shmem_file_read_iter(k: Kernel, iocb: Kiocb, to: IovIter): numbe
       if (nr <= offset) break;
     }
     nr -= offset;
-    const page = inode.pages.get(Number(index)) ?? ZERO_PAGE;
-    const ret = to.copyToIter(k, page.subarray(offset, offset + Math.min(nr, to.count)), offset);
+    const pa = inode.pages.get(Number(index));
+    const page = pa === undefined ? ZERO_PAGE : k.files.pageBytes(pa);
+    const ret = to.copyPageToIter(k, page, offset, Math.min(nr, to.count), 0);
     retval += ret;
     offset += ret;
     index += BigInt(offset >> PAGE_SHIFT);

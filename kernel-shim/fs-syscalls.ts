@@ -9,7 +9,8 @@ import {
 } from './errno.js';
 import { IovIter, MAX_RW_COUNT } from './iov_iter.js';
 import { pipe_read, pipe_write } from './pipe.js';
-import { initSyncKiocb, shmem_file_read_iter, shmem_file_write_iter, shmem_truncate, type PerformWrite, generic_perform_write } from './filemap.js';
+import { file_accessed, initSyncKiocb, shmem_file_read_iter, shmem_file_write_iter, shmem_truncate, type PerformWrite, generic_perform_write } from './filemap.js';
+import type { MappedFile, MmapTarget } from './mm.js';
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, FASYNC, FMODE_CAN_ODIRECT, FMODE_CAN_READ, FMODE_CAN_WRITE,
   FMODE_LSEEK, FMODE_PATH, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, Inode, MAX_LFS_FILESIZE, NR_OPEN_DEFAULT, O_ACCMODE,
@@ -44,9 +45,41 @@ function rwVerifyArea(pos: bigint | undefined, count: bigint): number {
   return 0;
 }
 
-/** ->read_iter: the tmpfs or the pipe; a directory's ->read is generic_read_dir (-EISDIR). */
+/**
+ * /dev/zero's read (drivers/char/mem.c read_zero): clear_user page by page; a short clear ends
+ * it with the bytes cleared, or -EFAULT if none.
+ */
+function read_zero(k: Kernel, buf: bigint, count: number): number {
+  let cleared = 0;
+  while (count > 0) {
+    const chunk = Math.min(count, PAGE_SIZE);
+    const left = k.uaccess.clearUser(buf + BigInt(cleared), chunk);
+    if (left !== 0) {
+      cleared += chunk - left;
+      return cleared === 0 ? -EFAULT : cleared;
+    }
+    cleared += chunk;
+    count -= chunk;
+  }
+  return cleared;
+}
+
+/** /dev/zero's read_iter (read_iter_zero): iov_iter_zero page by page until one clears nothing. */
+function read_iter_zero(k: Kernel, to: IovIter): number {
+  let written = 0;
+  while (to.count > 0) {
+    const n = to.zero(k, Math.min(to.count, PAGE_SIZE));
+    if (n === 0 && to.count > 0) return written !== 0 ? written : -EFAULT;
+    written += n;
+  }
+  return written;
+}
+
+/** ->read_iter: the tmpfs, a pipe, /dev/null (end of file), /dev/zero; a directory's ->read is generic_read_dir (-EISDIR). */
 function readIter(k: Kernel, f: OpenFile, pos: bigint, to: IovIter): { ret: number; pos: bigint } {
   if (f.pipe) return { ret: pipe_read(k, f.pipe, to), pos };
+  if (f.inode.chardev === 'null') return { ret: 0, pos };
+  if (f.inode.chardev === 'zero') return { ret: read_iter_zero(k, to), pos };
   if (f.inode.isDir) return { ret: -EISDIR, pos };
   const iocb = initSyncKiocb(f, pos);
   const ret = shmem_file_read_iter(k, iocb, to);
@@ -56,6 +89,8 @@ function readIter(k: Kernel, f: OpenFile, pos: bigint, to: IovIter): { ret: numb
 /** ->write_iter. */
 function writeIter(k: Kernel, f: OpenFile, pos: bigint, from: IovIter): { ret: number; pos: bigint } {
   if (f.pipe) return { ret: pipe_write(k, f.pipe, from), pos };
+  // /dev/null and /dev/zero (write_iter_null): everything is taken, nothing is read.
+  if (f.inode.chardev) return { ret: from.count, pos };
   const iocb = initSyncKiocb(f, pos);
   const ret = shmem_file_write_iter(k, iocb, from, performWrite);
   return { ret, pos: ret > 0 ? iocb.pos : pos };
@@ -73,6 +108,7 @@ function vfsReadWrite(k: Kernel, f: OpenFile, write: boolean, buf: bigint, count
   const v = rwVerifyArea(pos, count);
   if (v !== 0) return { ret: v };
   const n = count > BigInt(MAX_RW_COUNT) ? MAX_RW_COUNT : Number(count);
+  if (!write && f.inode.chardev === 'zero') return { ret: read_zero(k, buf, n), pos };
   const iter = IovIter.ubuf(buf, n);
   return write ? writeIter(k, f, pos ?? 0n, iter) : readIter(k, f, pos ?? 0n, iter);
 }
@@ -211,7 +247,7 @@ export function sysOpenat(k: Kernel, dirfd: bigint, pathArg: bigint, flagsArg: b
     if (acc === 0 || acc === 2) fmode |= FMODE_READ | FMODE_CAN_READ;
     if (acc === 1 || acc === 2) fmode |= FMODE_WRITE | (inode.isDir ? 0 : FMODE_CAN_WRITE);
     fmode |= FMODE_LSEEK;
-    if (inode.isReg) fmode |= FMODE_PREAD | FMODE_PWRITE | (inode.fs === 'tmpfs' ? FMODE_CAN_ODIRECT : 0);
+    if (inode.isReg || inode.chardev) fmode |= FMODE_PREAD | FMODE_PWRITE | (inode.isReg && inode.fs === 'tmpfs' ? FMODE_CAN_ODIRECT : 0);
     // do_dentry_open: O_DIRECT needs FMODE_CAN_ODIRECT.
     if ((flags & O_DIRECT) !== 0 && (fmode & FMODE_CAN_ODIRECT) === 0) return -EINVAL;
   }
@@ -243,6 +279,8 @@ export function sysLseek(k: Kernel, fd: bigint, offsetArg: bigint, whenceArg: bi
   if (whence > 4) return -EINVAL;
   if ((f.fmode & FMODE_LSEEK) === 0 || f.pipe) return -ESPIPE;
   const offset = BigInt.asIntN(64, offsetArg);
+  // null_lseek (/dev/null, /dev/zero): the position is always 0.
+  if (f.inode.chardev) return (f.pos = 0n);
   const setpos = (p: bigint): bigint | number => {
     if (p < 0n || p > MAX_LFS_FILESIZE) return -EINVAL;
     f.pos = p;
@@ -307,7 +345,7 @@ export function encodeStat(inode: Inode): Uint8Array {
   v.setUint32(20, inode.nlink, true);
   v.setUint32(24, inode.uid, true);
   v.setUint32(28, inode.gid, true);
-  v.setBigUint64(32, 0n, true); // st_rdev
+  v.setBigUint64(32, inode.rdev, true);
   v.setBigInt64(48, inode.isReg || inode.isDir ? inode.size : 0n, true);
   v.setInt32(56, PAGE_SIZE, true); // st_blksize
   v.setBigInt64(64, inode.blocks, true);
@@ -513,4 +551,39 @@ export function sysFcntl(k: Kernel, fdArg: bigint, cmdArg: bigint, arg: bigint):
     default:
       return -EINVAL;
   }
+}
+
+// ---- mmap of files
+
+/**
+ * What mmap finds behind a descriptor: ksys_mmap_pgoff's fget (-EBADF, O_PATH included), then
+ * the file's ->mmap: shmem_mmap for tmpfs files (file_accessed, pages from the page cache,
+ * SIGBUS past the end of the file), mmap_zero for /dev/zero, none for /dev/null, pipes and
+ * directories.
+ */
+export function mmapTarget(k: Kernel, fd: number): MmapTarget | number {
+  const f = k.files.get(fd);
+  if (!f) return -EBADF;
+  const inode = f.inode;
+  const kind = inode.isReg && inode.fs === 'tmpfs' ? 'shmem' : inode.chardev === 'zero' ? 'zero' : 'none';
+  const open = (): MappedFile => {
+    const files = k.files;
+    files.refInode(inode);
+    file_accessed(k, f);
+    return {
+      key: inode,
+      ref: () => files.refInode(inode),
+      unref: () => files.unrefInode(inode),
+      fault(index: bigint): number | undefined {
+        const pages = (inode.size + BigInt(PAGE_SIZE) - 1n) / BigInt(PAGE_SIZE);
+        if (index >= pages) return undefined;
+        const pa = files.getPage(inode, Number(index));
+        if (pa < 0) return undefined;
+        files.getMapped(pa);
+        return pa;
+      },
+      putPage: (pa: number) => files.putMapped(pa),
+    };
+  };
+  return { readable: f.readable, writable: f.writable, kind, open };
 }

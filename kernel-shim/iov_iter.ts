@@ -161,6 +161,43 @@ export class IovIter implements FaultInIter {
     return copied;
   }
 
+  /**
+   * copy_page_to_iter(): _copy_to_iter over the page from `offset`, again and again while it
+   * makes progress -- a short copy is retried from the first byte not copied, and only a copy
+   * that moves nothing (or the end) stops it. So a read converges on the first byte the copy
+   * routine cannot store, even though one copy_to_user may stop short of it.
+   */
+  copyPageToIter(k: Kernel, page: Uint8Array, offset: number, bytes: number, kernelAddr: number): number {
+    let res = 0;
+    while (bytes > 0) {
+      const n = this.copyToIter(k, page.subarray(offset, offset + bytes), kernelAddr + offset);
+      res += n;
+      bytes -= n;
+      if (n === 0) break;
+      offset += n;
+    }
+    return res;
+  }
+
+  /**
+   * iov_iter_zero(): clear_user over the segments, up to `bytes`, stopping at the first short
+   * clear; returns the bytes cleared (the iterator advances by them).
+   */
+  zero(k: Kernel, bytes: number): number {
+    let done = 0;
+    bytes = Math.min(bytes, this.count);
+    while (done < bytes) {
+      const c = this.current();
+      if (!c) break;
+      const len = Math.min(c.len, bytes - done);
+      const left = k.uaccess.clearUser(c.addr, len);
+      this.advance(len - left);
+      done += len - left;
+      if (left !== 0) break;
+    }
+    return done;
+  }
+
   /** _copy_from_iter(): like copyPageFromIterAtomic with page faults enabled (pipes, small buffers). */
   copyFromIter(k: Kernel, dst: Uint8Array, kernelAddr: number): number {
     return this.copyPageFromIterAtomic(k, dst, 0, dst.length, kernelAddr);

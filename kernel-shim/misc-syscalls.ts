@@ -4,7 +4,7 @@
 // trivial identity calls a static program's start-up makes. syscalls.ts holds the table.
 
 import type { Kernel } from './kernel.js';
-import { EFAULT, EINVAL, EPERM, ESRCH } from './errno.js';
+import { EAGAIN, EFAULT, EINVAL, ENOSYS, EPERM, ESRCH, ETIMEDOUT } from './errno.js';
 import { IovIter, MAX_RW_COUNT } from './iov_iter.js';
 import { clockGet, clockRes, type Timespec } from './time.js';
 
@@ -14,7 +14,8 @@ const u32 = (v: bigint): number => Number(BigInt.asUintN(32, v));
 /** What uname(2) reports. The release names the Linux version whose behaviour the shim follows. */
 export const UTS = {
   sysname: 'Linux',
-  nodename: 'granule',
+  // A kernel nobody has given a host name to (UTS_NODENAME's default).
+  nodename: '(none)',
   release: '6.14.0-granule',
   version: '#1 SMP PREEMPT granule kernel shim',
   machine: 'aarch64',
@@ -29,6 +30,8 @@ interface TaskState {
   /** The getrandom generator: xoshiro128** over 32-bit words, seeded from KernelOptions.seed. */
   rng: Uint32Array;
   rlimits: [bigint, bigint][];
+  /** PR_SET_PDEATHSIG's signal. */
+  pdeathSignal: number;
 }
 
 const tasks = new WeakMap<Kernel, TaskState>();
@@ -74,7 +77,7 @@ export function taskState(k: Kernel): TaskState {
       rng[i] = (z ^ (z >>> 16)) >>> 0;
     }
     if ((rng[0] | rng[1] | rng[2] | rng[3]) === 0) rng[0] = 1;
-    t = { clearChildTid: 0n, robustList: 0n, rng, rlimits: defaultRlimits() };
+    t = { clearChildTid: 0n, robustList: 0n, rng, rlimits: defaultRlimits(), pdeathSignal: 0 };
     tasks.set(k, t);
   }
   return t;
@@ -126,13 +129,14 @@ export function sysSetRobustList(k: Kernel, head: bigint, len: bigint): number {
 
 // ---- prctl
 
-export const PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
+export const PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_TAGGED_ADDR_CTRL = 55, PR_GET_TAGGED_ADDR_CTRL = 56;
 export const PR_TAGGED_ADDR_ENABLE = 1, PR_MTE_TCF_SYNC = 2, PR_MTE_TCF_ASYNC = 4, PR_MTE_TAG_SHIFT = 3;
 export const PR_MTE_TAG_MASK = 0xffff << PR_MTE_TAG_SHIFT;
 const TASK_COMM_LEN = 16;
 
 /**
  * prctl(2) (kernel/sys.c): the option is an int; unknown options are -EINVAL.
+ * - PR_SET_PDEATHSIG: a valid signal number or 0 (-EINVAL); PR_GET_PDEATHSIG: put_user of it.
  * - PR_SET_NAME: up to TASK_COMM_LEN - 1 bytes of the string (-EFAULT if unreadable).
  * - PR_GET_NAME: the 16-byte comm, NUL padded.
  * - PR_SET_TAGGED_ADDR_CTRL (arch/arm64/kernel/process.c set_tagged_addr_ctrl): arg3-arg5 must
@@ -145,6 +149,12 @@ const TASK_COMM_LEN = 16;
 export function sysPrctl(k: Kernel, a: bigint[]): number {
   const option = s32(a[0]);
   switch (option) {
+    case PR_SET_PDEATHSIG:
+      if (a[1] > 64n) return -EINVAL;
+      taskState(k).pdeathSignal = Number(a[1]);
+      return 0;
+    case PR_GET_PDEATHSIG:
+      return k.uaccess.putUser(a[1], 4, BigInt(taskState(k).pdeathSignal)) ? 0 : -EFAULT;
     case PR_SET_NAME: {
       const name = k.uaccess.strncpyFromUser(a[1], TASK_COMM_LEN - 1);
       if (typeof name === 'number') return -EFAULT;
@@ -235,6 +245,8 @@ export function sysGettimeofday(k: Kernel, tv: bigint, tz: bigint): number {
 export const GRND_NONBLOCK = 1, GRND_RANDOM = 2, GRND_INSECURE = 4;
 const CHACHA_BLOCK_SIZE = 64;
 const CHACHA_KEY_SIZE = 32;
+/** Low bits of the kernel address of the key bytes getrandom copies for short requests. */
+const CHACHA_STATE_KEY_ADDR = 8;
 
 /**
  * getrandom(2) (drivers/char/random.c): unknown flags or GRND_INSECURE|GRND_RANDOM are
@@ -255,7 +267,10 @@ export function sysGetrandom(k: Kernel, buf: bigint, lenArg: bigint, flagsArg: b
   if (iter.count <= CHACHA_KEY_SIZE) {
     const key = new Uint8Array(CHACHA_KEY_SIZE);
     randomBytes(k, key);
-    ret = iter.copyToIter(k, key, 0);
+    // The bytes are &chacha_state[4] on the kernel stack, 8 bytes off a 16-byte boundary in
+    // Debian's 6.1 build: the copy's prologue stores 8 bytes before its first pair (so
+    // getrandom(p + 8, 32) with granule 1 bad returns 8 there).
+    ret = iter.copyToIter(k, key, CHACHA_STATE_KEY_ADDR);
   } else {
     const block = new Uint8Array(CHACHA_BLOCK_SIZE);
     for (;;) {
@@ -329,4 +344,48 @@ export function sysSetrlimit(k: Kernel, resource: bigint, rlim: bigint): number 
   if (!next) return -EFAULT;
   const r = doPrlimit(k, u32(resource), next);
   return typeof r === 'number' ? r : 0;
+}
+
+// ---- futex
+
+export const FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+export const FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+
+/**
+ * futex(2) (kernel/futex/syscalls.c, waitwake.c) for a process with one thread: FUTEX_WAIT and
+ * FUTEX_WAIT_BITSET read the word (get_user: -EFAULT, a tag-checked access in sync mode) and
+ * return -EAGAIN when it differs from val; FUTEX_WAKE and FUTEX_WAKE_BITSET wake nobody (0)
+ * without touching the word. A misaligned word is -EINVAL, a zero bitset -EINVAL, an invalid
+ * timeout -EINVAL. A wait that would sleep times out at once when it has a timeout
+ * (-ETIMEDOUT; nothing else can run meanwhile); without one it could never end, and the
+ * process is ended with a report instead of hanging. Other operations: -ENOSYS.
+ */
+export function sysFutex(k: Kernel, a: bigint[]): number {
+  const [uaddr, opArg, valArg, utime, , val3Arg] = a;
+  const op = u32(opArg);
+  const cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+  if ((op & FUTEX_CLOCK_REALTIME) !== 0 && cmd !== FUTEX_WAIT_BITSET) return -ENOSYS;
+  const wait = cmd === FUTEX_WAIT || cmd === FUTEX_WAIT_BITSET;
+  if (!wait && cmd !== FUTEX_WAKE && cmd !== FUTEX_WAKE_BITSET) return -ENOSYS;
+  let timeout = false;
+  if (wait && utime !== 0n) {
+    const b = new Uint8Array(16);
+    if (k.uaccess.copyFromUser(b, utime, 16) !== 0) return -EFAULT;
+    const v = new DataView(b.buffer);
+    const sec = v.getBigInt64(0, true);
+    const nsec = v.getBigInt64(8, true);
+    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return -EINVAL;
+    timeout = true;
+  }
+  const bitset = cmd === FUTEX_WAIT_BITSET || cmd === FUTEX_WAKE_BITSET ? u32(val3Arg) : 0xffffffff;
+  if (bitset === 0) return -EINVAL;
+  // get_futex_key: the word must be 4-byte aligned.
+  if ((uaddr & 3n) !== 0n) return -EINVAL;
+  if (!wait) return 0;
+  const word = k.uaccess.getUser(uaddr, 4);
+  if (word === undefined) return -EFAULT;
+  if (word !== BigInt.asUintN(32, valArg)) return -EAGAIN;
+  if (timeout) return -ETIMEDOUT;
+  k.kill({ kind: 'signal', signo: 9, report: 'granule: futex wait with no timeout in a single-threaded process: it would sleep forever (killed)\n' });
+  return 0;
 }

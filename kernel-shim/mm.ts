@@ -16,7 +16,7 @@
 
 import type { Machine } from '../emulator/machine.js';
 import { FrameAllocator, OutOfMemory, PAGE_SIZE, PageTables, type PageProt } from './pgtable.js';
-import { EBADF, EEXIST, EINVAL, ENOMEM, EOVERFLOW, EPERM } from './errno.js';
+import { EACCES, EEXIST, EINVAL, ENODEV, ENOMEM, EOPNOTSUPP, EOVERFLOW, EPERM } from './errno.js';
 
 export const PROT_NONE = 0;
 export const PROT_READ = 1;
@@ -91,9 +91,46 @@ export interface Vma {
   locked?: boolean;
   /** VM_GROWSDOWN (MAP_GROWSDOWN). */
   growsDown?: boolean;
+  /** VM_MAYWRITE: absent means true (false for a MAP_SHARED mapping of a read-only file). */
+  mayWrite?: boolean;
+  /** A file mapping: the file, and the file page (vm_pgoff) at `start`. */
+  file?: MappedFile;
+  pgoff?: bigint;
 }
 
-export type FaultResult = 'mapped' | 'maperr' | 'accerr';
+/**
+ * The file behind a file mapping (a tmpfs file: its page cache is frames of guest RAM). Every
+ * VMA (and every piece a split makes) holds a reference to it, as vm_file does.
+ */
+export interface MappedFile {
+  /** The inode: what unmap_mapping_range is asked about. */
+  readonly key: object;
+  ref(): void;
+  unref(): void;
+  /**
+   * shmem_fault: the page-cache frame of page `index` with a page-table reference taken, or
+   * undefined beyond the end of the file (or when no page can be had): SIGBUS.
+   */
+  fault(index: bigint): number | undefined;
+  /** Drops a page-table reference to a page-cache frame. */
+  putPage(pa: number): void;
+}
+
+/** What mmap finds behind a descriptor (the VFS decides; fs-syscalls.ts). */
+export interface MmapTarget {
+  readable: boolean;
+  writable: boolean;
+  /** The file's ->mmap: shmem_mmap (a tmpfs file), mmap_zero (/dev/zero), or none (-ENODEV). */
+  kind: 'shmem' | 'zero' | 'none';
+  /** For 'shmem': a reference to the file for the new VMA. */
+  open?: () => MappedFile;
+}
+
+/** LEGACY_MAP_MASK: the flags MAP_SHARED accepts without validation. */
+const LEGACY_MAP_MASK = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE | MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED | MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB;
+
+/** A fault's outcome: mapped, SIGSEGV (no VMA / not allowed), or SIGBUS (a file page beyond EOF). */
+export type FaultResult = 'mapped' | 'maperr' | 'accerr' | 'sigbus';
 
 export class AddressSpace {
   readonly vmas: Vma[] = [];
@@ -144,18 +181,31 @@ export class AddressSpace {
     this.sort();
   }
 
-  /** Frees the page at va: its PTE (with TLB invalidation) or its parked frame. */
-  private zapPage(va: bigint): void {
+  /** Frees the page at va of `v`: its PTE (with TLB invalidation) or its parked frame. */
+  private zapPage(va: bigint, v: Vma): void {
     const pa = this.pt.unmap(va);
     if (pa !== undefined) {
       this.flushPage(va);
-      this.frames.release(pa);
+      this.putFrame(pa, v);
     }
     const parked = this.parked.get(va);
     if (parked !== undefined) {
       this.parked.delete(va);
-      this.frames.release(parked);
+      this.putFrame(parked, v);
     }
+  }
+
+  /** A frame a page table let go of: a shared file page goes back to the page cache, the rest is freed. */
+  private putFrame(pa: number, v: Vma): void {
+    if (v.file && v.shared) v.file.putPage(pa);
+    else this.frames.release(pa);
+  }
+
+  /** The part [start, end) of v as a VMA of its own (a split: vm_pgoff moves, the file gets a reference). */
+  private piece(v: Vma, start: bigint, end: bigint, change: Partial<Vma> = {}): Vma {
+    v.file?.ref();
+    const pgoff = v.pgoff === undefined ? undefined : v.pgoff + (start - v.start) / PAGE;
+    return { ...v, ...change, start, end, pgoff };
   }
 
   /** Splits VMAs at the range's edges and unmaps every page inside it (do_vmi_align_munmap). */
@@ -166,15 +216,29 @@ export class AddressSpace {
         keep.push(v);
         continue;
       }
-      if (v.start < start) keep.push({ ...v, end: start });
-      if (v.end > end) keep.push({ ...v, start: end });
+      if (v.start < start) keep.push(this.piece(v, v.start, start));
+      if (v.end > end) keep.push(this.piece(v, end, v.end));
       const from = v.start > start ? v.start : start;
       const to = v.end < end ? v.end : end;
-      for (let va = from; va < to; va += PAGE) this.zapPage(va);
+      for (let va = from; va < to; va += PAGE) this.zapPage(va, v);
+      v.file?.unref();
     }
     this.vmas.length = 0;
     this.vmas.push(...keep);
     this.sort();
+  }
+
+  /**
+   * unmap_mapping_range(mapping, index, 0, even_cows = 1): every mapping of the file's pages from
+   * `index` on loses them (private copies too), so touching them again faults (SIGBUS past EOF).
+   */
+  unmapMapping(key: object, index: number): void {
+    for (const v of this.vmas) {
+      if (!v.file || v.file.key !== key) continue;
+      for (let va = v.start; va < v.end; va += PAGE) {
+        if (v.pgoff! + (va - v.start) / PAGE >= BigInt(index)) this.zapPage(va, v);
+      }
+    }
   }
 
   /** Whether [start, end) overlaps any VMA. */
@@ -221,7 +285,34 @@ export class AddressSpace {
       this.pt.map(page, parked, this.pageProt(vma));
       return 'mapped';
     }
+    if (vma.file) return this.fileFault(page, vma);
     this.populate(va, vma);
+    return 'mapped';
+  }
+
+  /**
+   * A fault in a file mapping (shmem_fault): MAP_SHARED maps the page-cache frame itself;
+   * MAP_PRIVATE gets a private copy of it, data and allocation tags (copy_highpage with
+   * mte_copy_page_tags) at the first touch -- later changes to the file are not seen there, where
+   * Linux would show them until the first write to the page.
+   */
+  private fileFault(page: bigint, vma: Vma): FaultResult {
+    const pa = vma.file!.fault(vma.pgoff! + (page - vma.start) / PAGE);
+    if (pa === undefined) return 'sigbus';
+    if (vma.shared) {
+      this.pt.map(page, pa, this.pageProt(vma));
+      return 'mapped';
+    }
+    const copy = this.frames.alloc();
+    if (copy === undefined) {
+      vma.file!.putPage(pa);
+      throw new OutOfMemory('out of guest memory');
+    }
+    const mem = this.m.mem;
+    mem.bytes.copyWithin(copy - mem.ramBase, pa - mem.ramBase, pa - mem.ramBase + PAGE_SIZE);
+    mem.tags.copyWithin((copy - mem.ramBase) >>> 4, (pa - mem.ramBase) >>> 4, (pa - mem.ramBase + PAGE_SIZE) >>> 4);
+    vma.file!.putPage(pa);
+    this.pt.map(page, copy, this.pageProt(vma));
     return 'mapped';
   }
 
@@ -302,16 +393,19 @@ export class AddressSpace {
   // ---- the syscalls
 
   /**
-   * mmap(2) for anonymous memory: arm64 sys_mmap → ksys_mmap_pgoff → do_mmap →
-   * __get_unmapped_area → mmap_region. `fileMap` handles a file-backed request (the VFS decides:
-   * -EBADF for a bad descriptor, -ENODEV when the file cannot be mapped).
+   * mmap(2): arm64 sys_mmap → ksys_mmap_pgoff (the descriptor: -EBADF) → do_mmap →
+   * __get_unmapped_area → the file's checks → mmap_region. `resolve` looks the descriptor up
+   * for a file mapping. PROT_MTE needs VM_MTE_ALLOWED: anonymous memory and tmpfs files have it,
+   * /dev/zero does not (-EINVAL, checked before anything is unmapped, as since Linux 6.13).
    */
-  mmap(addr: bigint, length: bigint, prot: number, flags: number, fd: number, offset: bigint, fileMap?: (fd: number) => number): bigint | number {
+  mmap(addr: bigint, length: bigint, prot: number, flags: number, fd: number, offset: bigint, resolve?: (fd: number) => MmapTarget | number): bigint | number {
     // arm64 sys_mmap: the offset must be page aligned.
     if ((offset & (PAGE - 1n)) !== 0n) return -EINVAL;
+    let target: MmapTarget | undefined;
     if ((flags & MAP_ANONYMOUS) === 0) {
-      const r = fileMap ? fileMap(fd) : -EBADF;
-      if (r < 0) return r;
+      const r = resolve ? resolve(fd) : -9;
+      if (typeof r === 'number') return r;
+      target = r;
     } else if ((flags & MAP_HUGETLB) !== 0) {
       // hugetlb_file_setup with no huge pages reserved (vm.nr_hugepages = 0).
       return -ENOMEM;
@@ -342,20 +436,45 @@ export class AddressSpace {
     if (start > TASK_SIZE - len) return -ENOMEM;
     if ((start & (PAGE - 1n)) !== 0n) return -EINVAL;
     if ((flags & MAP_FIXED_NOREPLACE) !== 0 && this.overlaps(start, start + len)) return -EEXIST;
-    const type = flags & MAP_TYPE;
-    if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
-    if (type === MAP_SHARED && (flags & MAP_GROWSDOWN) !== 0) return -EINVAL;
-    // calc_vm_prot_bits: unknown PROT bits are ignored by mmap; VM_MTE_ALLOWED for anonymous memory.
+    let type = flags & MAP_TYPE;
+    let mayWrite = true;
+    if (target) {
+      // The file's checks: MAP_SHARED drops unknown flags, MAP_SHARED_VALIDATE refuses them;
+      // a shared writable mapping needs a descriptor open for writing, any mapping one open for
+      // reading; no ->mmap is -ENODEV.
+      if (type === MAP_SHARED) flags &= LEGACY_MAP_MASK | MAP_FIXED_NOREPLACE;
+      if (type === MAP_SHARED || type === MAP_SHARED_VALIDATE) {
+        if ((flags & ~(LEGACY_MAP_MASK | MAP_FIXED_NOREPLACE | MAP_SHARED_VALIDATE)) !== 0) return -EOPNOTSUPP;
+        if ((prot & PROT_WRITE) !== 0 && !target.writable) return -EACCES;
+        mayWrite = target.writable;
+        type = MAP_SHARED;
+      } else if (type !== MAP_PRIVATE) return -EINVAL;
+      if (!target.readable) return -EACCES;
+      if (target.kind === 'none') return -ENODEV;
+      if ((flags & MAP_GROWSDOWN) !== 0) return -EINVAL;
+    } else {
+      if (type !== MAP_SHARED && type !== MAP_PRIVATE) return -EINVAL;
+      if (type === MAP_SHARED && (flags & MAP_GROWSDOWN) !== 0) return -EINVAL;
+    }
+    // calc_vm_prot_bits ignores unknown PROT bits; VM_MTE_ALLOWED (arch_calc_vm_flag_bits) for
+    // MAP_ANONYMOUS and tmpfs files; arch_validate_flags refuses VM_MTE without it.
+    const mte = (prot & PROT_MTE) !== 0;
+    const mteAllowed = !target || target.kind === 'shmem';
+    if (mte && !mteAllowed) return -EINVAL;
+    const file = target?.kind === 'shmem' ? target.open!() : undefined;
     this.addVma({
       start,
       end: start + len,
       prot: prot & (PROT_READ | PROT_WRITE | PROT_EXEC),
-      mte: (prot & PROT_MTE) !== 0,
-      mteAllowed: true,
+      mte,
+      mteAllowed,
       shared: type === MAP_SHARED,
       locked: (flags & MAP_LOCKED) !== 0,
       growsDown: (flags & MAP_GROWSDOWN) !== 0,
-      name: '[anon]',
+      mayWrite,
+      file,
+      pgoff: file ? pgoff : undefined,
+      name: file ? '[file]' : '[anon]',
     });
     // MAP_POPULATE (without MAP_NONBLOCK) and MAP_LOCKED fault the pages in (mm_populate).
     if (((flags & (MAP_POPULATE | MAP_NONBLOCK)) === MAP_POPULATE || (flags & MAP_LOCKED) !== 0) && AddressSpace.accessible(prot)) {
@@ -404,6 +523,8 @@ export class AddressSpace {
       if (!v || v.start >= end) return -ENOMEM;
       if (v.start > at) return -ENOMEM;
       const mte = v.mte || (prot & PROT_MTE) !== 0;
+      // VM_MAY* : write access to a shared mapping of a read-only file cannot be granted.
+      if ((prot & PROT_WRITE) !== 0 && v.mayWrite === false) return -EACCES;
       // arch_validate_flags: VM_MTE only where VM_MTE_ALLOWED.
       if (mte && !v.mteAllowed) return -EINVAL;
       const to = v.end < end ? v.end : end;
@@ -417,9 +538,10 @@ export class AddressSpace {
   private splitAndSet(v: Vma, from: bigint, to: bigint, change: Partial<Vma>): void {
     const i = this.vmas.indexOf(v);
     this.vmas.splice(i, 1);
-    if (v.start < from) this.vmas.push({ ...v, end: from });
-    if (v.end > to) this.vmas.push({ ...v, start: to });
-    const nv: Vma = { ...v, ...change, start: from, end: to };
+    if (v.start < from) this.vmas.push(this.piece(v, v.start, from));
+    if (v.end > to) this.vmas.push(this.piece(v, to, v.end));
+    const nv = this.piece(v, from, to, change);
+    v.file?.unref();
     this.vmas.push(nv);
     this.sort();
     this.reprotect(from, to, nv);
@@ -468,9 +590,9 @@ export class AddressSpace {
       case MADV_DONTNEED_LOCKED:
         // madvise_dontneed_free_valid_vma: VM_LOCKED only with MADV_DONTNEED_LOCKED.
         if (v.locked && behavior === MADV_DONTNEED) return -EINVAL;
-        // A shared (shmem) page keeps its contents: only the PTEs go, and the next touch maps the
-        // same page again. Parked PROT_NONE frames are the same pages.
-        if (!v.shared) for (let va = from; va < to; va += PAGE) this.zapPage(va);
+        // A shared page keeps its contents: only the PTEs go, and the next touch maps the same
+        // page-cache page again (anonymous shared memory is shmem in Linux: its pages stay too).
+        if (!v.shared || v.file) for (let va = from; va < to; va += PAGE) this.zapPage(va, v);
         return 0;
       case MADV_FREE:
         // Lazy free: pages may be reclaimed under memory pressure, which never comes here.

@@ -51,7 +51,7 @@ export function pipe_read(k: Kernel, pipe: HostPipe, to: IovIter): number {
       pipe.pending = data.slice();
     }
     const chars = Math.min(pipe.pending.length, PAGE_SIZE, to.count);
-    const written = to.copyToIter(k, pipe.pending.subarray(0, chars), 0);
+    const written = to.copyPageToIter(k, pipe.pending, 0, chars, 0);
     if (written < chars) {
       if (ret === 0) ret = -EFAULT;
       break;

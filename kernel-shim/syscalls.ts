@@ -5,17 +5,17 @@
 // and the signal syscalls in signal-syscalls.ts, which registers itself with defineSyscall.
 
 import type { Kernel } from './kernel.js';
-import { EBADF, ENODEV, ENOSYS, ERRNOS } from './errno.js';
+import { ENOSYS, ERRNOS } from './errno.js';
 import { SYSCALL_NAMES } from './syscall-names.js';
 import { formatArgs, formatProcessEnd, formatResult, hex, openFlags, taggedAddrCtrl, PRCTL_OPTIONS, printpath, type ArgFormatter, type ArgKind, type RetKind, type TraceCall, xval } from './strace.js';
 import { realtimeNow } from './time.js';
 import {
   sysClose, sysDup, sysDup3, sysFcntl, sysFstat, sysFtruncate, sysGetcwd, sysIoctl, sysLseek, sysMkdirat, sysNewfstatat, sysOpenat,
-  sysPreadPwrite, sysReadvWritev, sysReadWrite, sysUmask, sysUnlinkat,
+  sysPreadPwrite, sysReadvWritev, sysReadWrite, sysUmask, sysUnlinkat, mmapTarget,
 } from './fs-syscalls.js';
 import {
   sysClockGetres, sysClockGettime, sysExit, sysGetrandom, sysGetrlimit, sysGettimeofday, sysPrctl, sysPrlimit64, sysSetrlimit,
-  sysSetRobustList, sysSetTidAddress, sysUname, PR_GET_NAME, PR_GET_TAGGED_ADDR_CTRL, PR_SET_NAME, PR_SET_TAGGED_ADDR_CTRL,
+  sysFutex, sysSetRobustList, sysSetTidAddress, sysUname, PR_GET_NAME, PR_GET_TAGGED_ADDR_CTRL, PR_SET_NAME, PR_SET_TAGGED_ADDR_CTRL,
 } from './misc-syscalls.js';
 
 export { ENOENT, EIO, EBADF, ENOMEM, EACCES, EEXIST, ENOTDIR, EISDIR, EINVAL, EMFILE, ENOSPC, ESPIPE, ERANGE, ENAMETOOLONG, ENOSYS, ENODEV } from './errno.js';
@@ -48,7 +48,7 @@ export function defineSyscall(nr: number, name: string, args: readonly (ArgKind 
 /** Runs the syscall in X8 with X0-X5 and writes the result to X0 (el0_svc → invoke_syscall). */
 export function dispatchSyscall(k: Kernel): void {
   const cpu = k.m.cpu;
-  k.files.clock ??= () => realtimeNow(k);
+  if (!k.files.attached) k.files.attach(() => realtimeNow(k), k.frames, k.m.mem, (inode, index) => k.as.unmapMapping(inode, index));
   const nr = Number(cpu.readX(8));
   const a = [0, 1, 2, 3, 4, 5].map((i) => cpu.readX(i));
   const def = SYSCALLS.get(nr);
@@ -135,6 +135,7 @@ defineSyscall(167, 'prctl', [], (k, a) => sysPrctl(k, a), { format: formatPrctl,
 defineSyscall(163, 'getrlimit', ['rlimres', 'rlimitout'], (k, a) => sysGetrlimit(k, a[0], a[1]));
 defineSyscall(164, 'setrlimit', ['rlimres', 'rlimit'], (k, a) => sysSetrlimit(k, a[0], a[1]));
 defineSyscall(261, 'prlimit64', ['int', 'rlimres', 'rlimit', 'rlimitout'], (k, a) => sysPrlimit64(k, a[0], a[1], a[2], a[3]));
+defineSyscall(98, 'futex', ['ptr', 'int', 'int', 'timespec', 'ptr', 'int'], (k, a) => sysFutex(k, a));
 // kernel/time
 defineSyscall(113, 'clock_gettime', ['clockid', 'timespecout'], (k, a) => sysClockGettime(k, a[0], a[1]));
 defineSyscall(114, 'clock_getres', ['clockid', 'timespecout'], (k, a) => sysClockGetres(k, a[0], a[1]));
@@ -144,13 +145,9 @@ defineSyscall(278, 'getrandom', ['randbuf', 'count', 'grndflags'], (k, a) => sys
 
 // mm/: arm64 sys_mmap, munmap, mprotect, madvise, brk (mm.ts)
 defineSyscall(214, 'brk', ['ptr'], (k, a) => k.as.sysBrk(a[0]), { ret: 'hex' });
-defineSyscall(222, 'mmap', ['ptr', 'count', 'prot', 'mapflags', 'fd', 'hex'], (k, a) => {
-  const fd = Number(BigInt.asIntN(32, a[4]));
-  // A file mapping: the descriptor must be open (EBADF); neither tmpfs files nor the standard
-  // streams can be mapped yet (ENODEV, what a file without ->mmap gives).
-  const fileMap = (n: number): number => (k.files.get(n) ? -ENODEV : -EBADF);
-  return k.as.mmap(a[0], a[1], Number(BigInt.asUintN(32, a[2])), Number(BigInt.asUintN(32, a[3])), fd, a[5], fileMap);
-}, { ret: 'hex' });
+defineSyscall(222, 'mmap', ['ptr', 'count', 'prot', 'mapflags', 'fd', 'hex'], (k, a) =>
+  k.as.mmap(a[0], a[1], Number(BigInt.asUintN(32, a[2])), Number(BigInt.asUintN(32, a[3])), Number(BigInt.asIntN(32, a[4])), a[5], (fd) => mmapTarget(k, fd)),
+{ ret: 'hex' });
 defineSyscall(215, 'munmap', ['ptr', 'count'], (k, a) => k.as.munmap(a[0], a[1]));
 defineSyscall(226, 'mprotect', ['ptr', 'count', 'prot'], (k, a) => k.as.mprotect(a[0], a[1], Number(BigInt.asUintN(32, a[2]))));
 defineSyscall(233, 'madvise', ['ptr', 'count', 'madvise'], (k, a) => k.as.madvise(a[0], a[1], Number(BigInt.asIntN(32, a[2]))));

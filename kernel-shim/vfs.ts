@@ -12,13 +12,18 @@
 // buffers stdout fully, as when a program's output is piped).
 //
 // tmpfs limits (the defaults of a tmpfs mount on a machine with 128 MiB of RAM): size = 64 MiB
-// of pages (TMPFS_MAX_PAGES; ENOSPC beyond it), as many inodes; file size up to
-// MAX_LFS_FILESIZE (2^63 - 1): a file's pages live in a sparse page cache, so a hole costs
-// nothing and reads as zeros.
+// of pages (TMPFS_MAX_PAGES; ENOSPC beyond it, or when guest RAM runs out), as many inodes;
+// file size up to MAX_LFS_FILESIZE (2^63 - 1). A file's pages are its page cache, and they are
+// frames of guest RAM, as in Linux: a hole costs nothing and reads as zeros, and a MAP_SHARED
+// mapping maps the very frames read() and write() use, allocation tags included.
+//
+// /dev holds the character devices null (1:3) and zero (1:5) (drivers/char/mem.c).
 
 import type { OutputSink } from '../emulator/devices/output.js';
 import { EBADF, EBUSY, EISDIR, EMFILE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY } from './errno.js';
 import { REALTIME_EPOCH, type Timespec } from './time.js';
+import type { FrameAllocator } from './pgtable.js';
+import type { PhysMem } from '../mmu/physmem.js';
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -52,13 +57,13 @@ export const TMPFS_MAX_PAGES = 16384;
 const BOGO_DIRENT_SIZE = 20n;
 
 /** Device numbers reported by fstat (new_encode_dev of anonymous block devices 0:N). */
-export const DEV_ROOT = 0x1n, DEV_PIPEFS = 0xdn, DEV_TMPFS = 0x1an;
+export const DEV_ROOT = 0x1n, DEV_DEVTMPFS = 0x5n, DEV_PIPEFS = 0xdn, DEV_TMPFS = 0x1an;
 
 /** FMODE_* bits of an open file (include/linux/fs.h). */
 export const FMODE_READ = 0x1, FMODE_WRITE = 0x2, FMODE_LSEEK = 0x4, FMODE_PREAD = 0x8, FMODE_PWRITE = 0x10;
 export const FMODE_PATH = 0x4000, FMODE_CAN_READ = 0x20000, FMODE_CAN_WRITE = 0x40000, FMODE_CAN_ODIRECT = 0x400000;
 
-export type FsKind = 'root' | 'tmpfs' | 'pipefs';
+export type FsKind = 'root' | 'tmpfs' | 'pipefs' | 'devtmpfs';
 
 export class Inode {
   nlink: number;
@@ -66,8 +71,11 @@ export class Inode {
   readonly gid = 0;
   /** Regular files: i_size. Directories: tmpfs's bogus size (40 + 20 per entry). */
   size = 0n;
-  /** The page cache of a regular file (shmem: the pages are the file). */
-  readonly pages = new Map<number, Uint8Array>();
+  /** The page cache of a regular file (shmem: the pages are the file): page index -> frame. */
+  readonly pages = new Map<number, number>();
+  /** Character devices: which one (drivers/char/mem.c) and st_rdev. */
+  chardev?: 'null' | 'zero';
+  rdev = 0n;
   /** Directory entries. */
   readonly entries?: Map<string, Inode>;
   /** Directories: the parent ("/" is its own parent). */
@@ -107,7 +115,7 @@ export class Inode {
 
   /** st_dev. */
   get dev(): bigint {
-    return this.fs === 'tmpfs' ? DEV_TMPFS : this.fs === 'pipefs' ? DEV_PIPEFS : DEV_ROOT;
+    return this.fs === 'tmpfs' ? DEV_TMPFS : this.fs === 'pipefs' ? DEV_PIPEFS : this.fs === 'devtmpfs' ? DEV_DEVTMPFS : DEV_ROOT;
   }
 
   /** st_blocks: 512-byte units of the pages the file holds. */
@@ -183,6 +191,13 @@ export class Files {
   cwd: Inode;
   /** Clock for timestamps: CLOCK_REALTIME, bound at the first syscall (before it, boot time). */
   clock?: () => Timespec;
+  /** Guest RAM for the page cache (bound with attach()). */
+  private frames?: FrameAllocator;
+  private mem?: PhysMem;
+  /** unmap_mapping_range: drops the mappings of a file's pages from `index` on. */
+  private unmapMapping: (inode: Inode, index: number) => void = () => {};
+  /** References to page-cache frames from page tables (the page cache holds one more). */
+  private readonly mapped = new Map<number, number>();
 
   constructor(readonly host: FileHost) {
     const t0 = this.now();
@@ -198,6 +213,16 @@ export class Files {
     this.tmp.covers = mountpoint;
     mountpoint.mounted = this.tmp;
     this.tmpfsInodes = 1;
+    const dev = new Inode('devtmpfs', this.nextIno++, S_IFDIR | 0o755, t0);
+    dev.parent = this.root;
+    this.root.entries!.set('dev', dev);
+    this.root.nlink++;
+    for (const [name, minor] of [['null', 3n], ['zero', 5n]] as const) {
+      const c = new Inode('devtmpfs', this.nextIno++, S_IFCHR | 0o666, t0);
+      c.chardev = name;
+      c.rdev = (1n << 8n) | minor;
+      dev.entries!.set(name, c);
+    }
     this.cwd = this.root;
     const stdin: HostPipe = { pending: new Uint8Array(0), source: host.stdin };
     const stdout: HostPipe = { pending: new Uint8Array(0), sink: host.stdout };
@@ -205,6 +230,18 @@ export class Files {
     this.fds[0] = { file: new OpenFile(pipeOf(), O_RDONLY, FMODE_READ | FMODE_CAN_READ, 'pipe:[stdin]', stdin), cloexec: false };
     this.fds[1] = { file: new OpenFile(pipeOf(), O_WRONLY, FMODE_WRITE | FMODE_CAN_WRITE, 'pipe:[stdout]', stdout), cloexec: false };
     this.fds[2] = { file: new OpenFile(pipeOf(), O_WRONLY, FMODE_WRITE | FMODE_CAN_WRITE, 'pipe:[stderr]', stderr), cloexec: false };
+  }
+
+  /** Binds the kernel's clock, frame allocator and address space (at the first syscall). */
+  attach(clock: () => Timespec, frames: FrameAllocator, mem: PhysMem, unmapMapping: (inode: Inode, index: number) => void): void {
+    this.clock = clock;
+    this.frames = frames;
+    this.mem = mem;
+    this.unmapMapping = unmapMapping;
+  }
+
+  get attached(): boolean {
+    return this.frames !== undefined;
   }
 
   now(): Timespec {
@@ -251,7 +288,15 @@ export class Files {
 
   /** fput(): the last reference to an unlinked file frees its pages. */
   release(f: OpenFile): void {
-    const inode = f.inode;
+    this.unrefInode(f.inode);
+  }
+
+  /** A reference to the inode from an open file or a mapping (iput when it goes). */
+  refInode(inode: Inode): void {
+    inode.openCount++;
+  }
+
+  unrefInode(inode: Inode): void {
     inode.openCount--;
     if (inode.openCount === 0 && inode.nlink === 0) this.evict(inode);
   }
@@ -259,35 +304,76 @@ export class Files {
   /** shmem_evict_inode: the pages and the inode go back to the tmpfs's budget. */
   private evict(inode: Inode): void {
     if (inode.fs !== 'tmpfs') return;
+    for (const pa of inode.pages.values()) this.dropCachePage(pa);
     this.tmpfsPages -= inode.pages.size;
     inode.pages.clear();
     this.tmpfsInodes--;
   }
 
-  // ---- tmpfs page cache
+  // ---- tmpfs page cache (frames of guest RAM)
 
-  /** shmem_get_folio(SGP_WRITE): the page at index, allocated (zeroed) if absent; -ENOSPC at the size limit. */
-  getPageForWrite(inode: Inode, index: number): Uint8Array | number {
-    let p = inode.pages.get(index);
-    if (p) return p;
-    if (this.tmpfsPages >= TMPFS_MAX_PAGES) return -ENOSPC;
-    p = new Uint8Array(PAGE_SIZE);
-    inode.pages.set(index, p);
-    this.tmpfsPages++;
-    return p;
+  /** The bytes of a page-cache frame. */
+  pageBytes(pa: number): Uint8Array {
+    const off = pa - this.mem!.ramBase;
+    return this.mem!.bytes.subarray(off, off + PAGE_SIZE);
   }
 
-  /** shmem_truncate_range for a new size: pages past it go, the partial last page's tail is zeroed. */
+  /**
+   * shmem_get_folio(SGP_WRITE / SGP_CACHE): the frame of page `index`, allocated (zeroed, tags 0)
+   * if absent; -ENOSPC at the tmpfs size limit or when guest RAM is exhausted.
+   */
+  getPage(inode: Inode, index: number): number {
+    const p = inode.pages.get(index);
+    if (p !== undefined) return p;
+    if (this.tmpfsPages >= TMPFS_MAX_PAGES) return -ENOSPC;
+    const pa = this.frames!.alloc();
+    if (pa === undefined) return -ENOSPC;
+    inode.pages.set(index, pa);
+    this.tmpfsPages++;
+    return pa;
+  }
+
+  /** A page-table reference to a page-cache frame (a MAP_SHARED fault). */
+  getMapped(pa: number): void {
+    this.mapped.set(pa, (this.mapped.get(pa) ?? 0) + 1);
+  }
+
+  /** Drops a page-table reference; the frame goes once the page cache has let go of it too. */
+  putMapped(pa: number): void {
+    const n = (this.mapped.get(pa) ?? 1) - 1;
+    if (n > 0) this.mapped.set(pa, n);
+    else {
+      this.mapped.delete(pa);
+      if (this.orphans.delete(pa)) this.frames!.release(pa);
+    }
+  }
+
+  /** Frames removed from a page cache while still mapped somewhere. */
+  private readonly orphans = new Set<number>();
+
+  private dropCachePage(pa: number): void {
+    if (this.mapped.has(pa)) this.orphans.add(pa);
+    else this.frames!.release(pa);
+  }
+
+  /**
+   * shmem_setattr's truncation to `size` (truncate_pagecache): mappings of the pages past the new
+   * end are removed first (unmap_mapping_range, private copies too), then those pages are
+   * freed, and the partial last page's tail is zeroed.
+   */
   truncatePages(inode: Inode, size: bigint): void {
     const keep = Number((size + BigInt(PAGE_SIZE) - 1n) >> BigInt(PAGE_SHIFT));
-    for (const [index] of inode.pages) {
+    this.unmapMapping(inode, keep);
+    for (const [index, pa] of inode.pages) {
       if (index >= keep) {
         inode.pages.delete(index);
         this.tmpfsPages--;
+        this.dropCachePage(pa);
       }
     }
     const tail = Number(size & BigInt(PAGE_SIZE - 1));
-    if (tail !== 0) inode.pages.get(keep - 1)?.fill(0, tail);
+    const last = inode.pages.get(keep - 1);
+    if (tail !== 0 && last !== undefined) this.pageBytes(last).fill(0, tail);
   }
 
   // ---- name space
