@@ -5,7 +5,7 @@
 
 import type { Kernel } from './kernel.js';
 import {
-  EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, EMFILE, ENAMETOOLONG, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, ENXIO, EOPNOTSUPP, ERANGE, ESPIPE,
+  EBADF, EBUSY, EEXIST, EFAULT, EINVAL, EISDIR, EMFILE, ENAMETOOLONG, ENODEV, ENOENT, ENOTDIR, ENOTEMPTY, ENOTTY, ENXIO, EOPNOTSUPP, ERANGE, ESPIPE,
 } from './errno.js';
 import { IovIter, MAX_RW_COUNT } from './iov_iter.js';
 import { pipe_read, pipe_write } from './pipe.js';
@@ -16,7 +16,7 @@ import {
   FMODE_LSEEK, FMODE_PATH, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, Inode, MAX_LFS_FILESIZE, NR_OPEN_DEFAULT, O_ACCMODE,
   O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECT, O_DIRECTORY, O_DSYNC, O_EXCL, O_LARGEFILE, O_NOATIME, O_NOCTTY, O_NONBLOCK, O_PATH,
   O_PATH_FLAGS, O_TMPFILE, O_TRUNC, OpenFile, PAGE_SIZE, PATH_MAX, S_IALLUGO, S_IFDIR, S_IFMT, S_IFREG, S_ISVTX, VALID_OPEN_FLAGS,
-  __O_SYNC, __O_TMPFILE, type Walk,
+  __O_SYNC, __O_TMPFILE, sysfsStreq, type SysfsAttr, type Walk,
 } from './vfs.js';
 
 const s32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
@@ -81,6 +81,7 @@ function readIter(k: Kernel, f: OpenFile, pos: bigint, to: IovIter): { ret: numb
   if (f.inode.chardev === 'null') return { ret: 0, pos };
   if (f.inode.chardev === 'zero') return { ret: read_iter_zero(k, to), pos };
   if (f.inode.isDir) return { ret: -EISDIR, pos };
+  if (f.inode.attr) return sysfsRead(k, f.inode.attr, pos, to);
   const iocb = initSyncKiocb(f, pos);
   const ret = shmem_file_read_iter(k, iocb, to);
   return { ret, pos: iocb.pos };
@@ -91,6 +92,7 @@ function writeIter(k: Kernel, f: OpenFile, pos: bigint, from: IovIter): { ret: n
   if (f.pipe) return { ret: pipe_write(k, f.pipe, from), pos };
   // /dev/null and /dev/zero (write_iter_null): everything is taken, nothing is read.
   if (f.inode.chardev) return { ret: from.count, pos };
+  if (f.inode.attr) return sysfsWrite(k, f.inode.attr, pos, from);
   const iocb = initSyncKiocb(f, pos);
   const ret = shmem_file_write_iter(k, iocb, from, performWrite);
   return { ret, pos: ret > 0 ? iocb.pos : pos };
@@ -252,7 +254,7 @@ export function sysOpenat(k: Kernel, dirfd: bigint, pathArg: bigint, flagsArg: b
     if ((flags & O_DIRECT) !== 0 && (fmode & FMODE_CAN_ODIRECT) === 0) return -EINVAL;
   }
   // handle_truncate: O_TRUNC on an existing regular file (not for O_PATH).
-  if ((flags & O_TRUNC) !== 0 && inode.isReg && !created && (flags & O_PATH) === 0) {
+  if ((flags & O_TRUNC) !== 0 && inode.isReg && inode.fs === 'tmpfs' && !created && (flags & O_PATH) === 0) {
     k.files.truncatePages(inode, 0n);
     inode.size = 0n;
     inode.touchM(files.now());
@@ -327,6 +329,8 @@ export function sysFtruncate(k: Kernel, fd: bigint, lengthArg: bigint): number {
   const f = k.files.get(u32(fd));
   if (!f) return -EBADF;
   if (!f.inode.isReg || !f.writable) return -EINVAL;
+  // A sysfs attribute (kernfs_iop_setattr) takes the new size without effect.
+  if (f.inode.attr) return 0;
   const r = shmem_truncate(k, f.inode, length);
   // ftruncate passes ATTR_MTIME | ATTR_CTIME: the times move even when the size does not.
   if (r === 0) f.inode.touchM(k.files.now());
@@ -586,4 +590,88 @@ export function mmapTarget(k: Kernel, fd: number): MmapTarget | number {
     };
   };
   return { readable: f.readable, writable: f.writable, kind, open };
+}
+
+// ---- sysfs and mount
+
+/**
+ * A sysfs attribute's read (kernfs_fop_read_iter → seq_read_iter): show() renders the contents,
+ * and copy_to_iter hands out what lies at the position.
+ */
+function sysfsRead(k: Kernel, attr: SysfsAttr, pos: bigint, to: IovIter): { ret: number; pos: bigint } {
+  const text = new TextEncoder().encode(attr.show());
+  if (pos >= BigInt(text.length) || to.count === 0) return { ret: 0, pos };
+  const n = to.copyToIter(k, text.subarray(Number(pos)), 0);
+  return { ret: n === 0 ? -EFAULT : n, pos: pos + BigInt(n) };
+}
+
+/**
+ * A sysfs attribute's write (kernfs_fop_write_iter → sysfs_kf_write): at most a page is copied in
+ * (-EFAULT unless all of it), then store() decides; nothing to store is 0.
+ */
+function sysfsWrite(k: Kernel, attr: SysfsAttr, pos: bigint, from: IovIter): { ret: number; pos: bigint } {
+  const len = Math.min(from.count, PAGE_SIZE);
+  const buf = new Uint8Array(len);
+  if (from.copyFromIter(k, buf, 0) !== len) return { ret: -EFAULT, pos };
+  if (len === 0) return { ret: 0, pos };
+  const r = attr.store(new TextDecoder('latin1').decode(buf), len);
+  return { ret: r, pos: r > 0 ? pos + BigInt(r) : pos };
+}
+
+const TCF_NAMES = new Map([[1, 'sync'], [2, 'async'], [3, 'asymm']]);
+
+/**
+ * The sysfs tree the shim has: /sys/devices/system/cpu/cpu0/mte_tcf_preferred
+ * (arch/arm64/kernel/mte.c mte_tcf_preferred_show/_store): "async" (the default), "sync" or
+ * "asymm" (an MTE3 CPU), anything else -EINVAL. A new preference is applied to the thread at
+ * once (Linux applies it at the next context switch).
+ */
+function populateSysfs(k: Kernel, root: Inode): void {
+  const files = k.files;
+  const cpu0 = files.mkdirSynthetic(files.mkdirSynthetic(files.mkdirSynthetic(files.mkdirSynthetic(root, 'devices'), 'system'), 'cpu'), 'cpu0');
+  files.attrFile(cpu0, 'mte_tcf_preferred', {
+    show: () => `${TCF_NAMES.get(k.mteTcfPreferred)}\n`,
+    store(buf: string, count: number): number {
+      let pref: number;
+      if (sysfsStreq(buf, 'async')) pref = 2;
+      else if (sysfsStreq(buf, 'sync')) pref = 1;
+      else if (sysfsStreq(buf, 'asymm')) pref = 3;
+      else return -EINVAL;
+      k.mteTcfPreferred = pref;
+      k.applyTagSettings();
+      return count;
+    },
+  });
+}
+
+/** Mount flags that ask for something other than a new mount (remount, bind, move, propagation). */
+const MS_NOT_NEW = 0x20 | 0x1000 | 0x2000 | 0x8000 | 0x20000 | 0x40000 | 0x80000 | 0x100000;
+const MS_MGC_MSK = 0xffff0000, MS_MGC_VAL = 0xc0ed0000;
+
+/**
+ * mount(2), for a new mount of a file system the shim has: the strings (-EFAULT), the target
+ * path (user_path_at: -ENOENT, -ENOTDIR), then do_new_mount: no type is -EINVAL, a type other
+ * than tmpfs and sysfs -ENODEV (granule has no others), a target that is not a directory
+ * -ENOTDIR. Remounts, bind and move mounts and propagation changes are -EINVAL here.
+ */
+export function sysMount(k: Kernel, source: bigint, targetArg: bigint, typeArg: bigint, flagsArg: bigint, data: bigint): number {
+  const type = typeArg === 0n ? undefined : k.uaccess.strncpyFromUser(typeArg, PAGE_SIZE);
+  if (typeof type === 'number') return -EFAULT;
+  if (source !== 0n && typeof k.uaccess.strncpyFromUser(source, PAGE_SIZE) === 'number') return -EFAULT;
+  if (data !== 0n && k.uaccess.getUser(data, 1) === undefined) return -EFAULT;
+  const target = getname(k, targetArg);
+  if (typeof target === 'number') return target;
+  const w = walkAt(k, BigInt(AT_FDCWD), target);
+  if (typeof w === 'number') return w;
+  const dir = lookupFinal(w, false);
+  if (typeof dir === 'number') return dir;
+  let flags = u32(flagsArg);
+  if ((flags & MS_MGC_MSK) >>> 0 === MS_MGC_VAL) flags &= ~MS_MGC_MSK;
+  if ((flags & MS_NOT_NEW) !== 0) return -EINVAL;
+  if (type === undefined) return -EINVAL;
+  const fstype = new TextDecoder('latin1').decode(type);
+  if (fstype !== 'tmpfs' && fstype !== 'sysfs') return -ENODEV;
+  if (!dir.isDir) return -ENOTDIR;
+  k.files.mount(dir, fstype, fstype === 'sysfs' ? (root) => populateSysfs(k, root) : undefined);
+  return 0;
 }

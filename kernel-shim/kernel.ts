@@ -104,14 +104,24 @@ export class Kernel {
     }
   }
 
-  /** SCTLR_EL1.TCF0 from the prctl value: none, sync, async, or asymmetric when both are asked. */
+  /**
+   * The CPU's mte_tcf_preferred (sysfs): 1 sync, 2 async (the default), 3 asymm, as TCF0 values.
+   * Written through /sys/devices/system/cpu/cpu0/mte_tcf_preferred (vfs.ts).
+   */
+  mteTcfPreferred = 2;
+
+  /**
+   * SCTLR_EL1.TCF0 from the prctl value (mte_update_sctlr_user): SYNC|ASYNC also allows asymm
+   * on an MTE3 CPU; the preferred mode wins if it was requested, else asymm, async, sync in
+   * that order among those requested.
+   */
   tcf0(): number {
     const sync = (this.taggedAddrCtrl & 2) !== 0;
     const async = (this.taggedAddrCtrl & 4) !== 0;
-    // Both requested on an MTE3 system: asymmetric is available; Linux picks the CPU's
-    // preferred mode among those requested, and mte_tcf_preferred defaults to async.
-    if (sync && async) return 2;
-    return sync ? 1 : async ? 2 : 0;
+    const requested = (sync ? 1 << 1 : 0) | (async ? 1 << 2 : 0) | (sync && async ? 1 << 3 : 0);
+    const pref = 1 << this.mteTcfPreferred;
+    const resolved = (requested & pref) !== 0 ? pref : requested;
+    return resolved & (1 << 3) ? 3 : resolved & (1 << 2) ? 2 : resolved & (1 << 1) ? 1 : 0;
   }
 
   /** Programs SCTLR_EL1.TCF0 and GCR_EL1 for the thread (mte_update_sctlr_user, mte_update_gcr_excl). */

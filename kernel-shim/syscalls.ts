@@ -11,7 +11,7 @@ import { formatArgs, formatProcessEnd, formatResult, hex, openFlags, taggedAddrC
 import { realtimeNow } from './time.js';
 import {
   sysClose, sysDup, sysDup3, sysFcntl, sysFstat, sysFtruncate, sysGetcwd, sysIoctl, sysLseek, sysMkdirat, sysNewfstatat, sysOpenat,
-  sysPreadPwrite, sysReadvWritev, sysReadWrite, sysUmask, sysUnlinkat, mmapTarget,
+  sysPreadPwrite, sysReadvWritev, sysReadWrite, sysUmask, sysUnlinkat, mmapTarget, sysMount,
 } from './fs-syscalls.js';
 import {
   sysClockGetres, sysClockGettime, sysExit, sysGetrandom, sysGetrlimit, sysGettimeofday, sysPrctl, sysPrlimit64, sysSetrlimit,
@@ -110,6 +110,7 @@ defineSyscall(79, 'newfstatat', ['dirfd', 'path', 'stat', 'atflags'], (k, a) => 
 defineSyscall(35, 'unlinkat', ['dirfd', 'path', 'atflags'], (k, a) => sysUnlinkat(k, a[0], a[1], a[2]));
 defineSyscall(34, 'mkdirat', ['dirfd', 'path', 'mode'], (k, a) => sysMkdirat(k, a[0], a[1], a[2]));
 defineSyscall(17, 'getcwd', ['cwd', 'uint'], (k, a) => sysGetcwd(k, a[0], a[1]));
+defineSyscall(40, 'mount', ['path', 'path', 'path', 'hex', 'ptr'], (k, a) => sysMount(k, a[0], a[1], a[2], a[3], a[4]));
 defineSyscall(166, 'umask', ['mode'], (k, a) => sysUmask(k, a[0]), { ret: 'oct' });
 // fs/ioctl.c, fs/fcntl.c, fs/file.c
 defineSyscall(29, 'ioctl', ['fd', 'ioctl', 'hex'], (k, a) => sysIoctl(k, a[0], a[1], a[2]));

@@ -57,13 +57,13 @@ export const TMPFS_MAX_PAGES = 16384;
 const BOGO_DIRENT_SIZE = 20n;
 
 /** Device numbers reported by fstat (new_encode_dev of anonymous block devices 0:N). */
-export const DEV_ROOT = 0x1n, DEV_DEVTMPFS = 0x5n, DEV_PIPEFS = 0xdn, DEV_TMPFS = 0x1an;
+export const DEV_ROOT = 0x1n, DEV_DEVTMPFS = 0x5n, DEV_PIPEFS = 0xdn, DEV_SYSFS = 0x14n, DEV_TMPFS = 0x1an;
 
 /** FMODE_* bits of an open file (include/linux/fs.h). */
 export const FMODE_READ = 0x1, FMODE_WRITE = 0x2, FMODE_LSEEK = 0x4, FMODE_PREAD = 0x8, FMODE_PWRITE = 0x10;
 export const FMODE_PATH = 0x4000, FMODE_CAN_READ = 0x20000, FMODE_CAN_WRITE = 0x40000, FMODE_CAN_ODIRECT = 0x400000;
 
-export type FsKind = 'root' | 'tmpfs' | 'pipefs' | 'devtmpfs';
+export type FsKind = 'root' | 'tmpfs' | 'pipefs' | 'devtmpfs' | 'sysfs';
 
 export class Inode {
   nlink: number;
@@ -73,6 +73,8 @@ export class Inode {
   size = 0n;
   /** The page cache of a regular file (shmem: the pages are the file): page index -> frame. */
   readonly pages = new Map<number, number>();
+  /** A sysfs attribute: its show() and store() (fs/sysfs/file.c). */
+  attr?: SysfsAttr;
   /** Character devices: which one (drivers/char/mem.c) and st_rdev. */
   chardev?: 'null' | 'zero';
   rdev = 0n;
@@ -115,7 +117,7 @@ export class Inode {
 
   /** st_dev. */
   get dev(): bigint {
-    return this.fs === 'tmpfs' ? DEV_TMPFS : this.fs === 'pipefs' ? DEV_PIPEFS : this.fs === 'devtmpfs' ? DEV_DEVTMPFS : DEV_ROOT;
+    return this.fs === 'tmpfs' ? DEV_TMPFS : this.fs === 'pipefs' ? DEV_PIPEFS : this.fs === 'devtmpfs' ? DEV_DEVTMPFS : this.fs === 'sysfs' ? DEV_SYSFS : DEV_ROOT;
   }
 
   /** st_blocks: 512-byte units of the pages the file holds. */
@@ -127,6 +129,18 @@ export class Inode {
     this.mtime = now;
     this.ctime = now;
   }
+}
+
+/** A sysfs attribute file: show() gives the contents, store() takes a write (count or -errno). */
+export interface SysfsAttr {
+  show(): string;
+  store(buf: string, count: number): number;
+}
+
+/** sysfs_streq: equal, ignoring one trailing newline on either side. */
+export function sysfsStreq(a: string, b: string): boolean {
+  const trim = (x: string): string => (x.endsWith('\n') ? x.slice(0, -1) : x);
+  return trim(a) === trim(b);
 }
 
 /** A pipe whose other end is the host: stdin (read end) or stdout/stderr (write end). */
@@ -223,6 +237,10 @@ export class Files {
       c.rdev = (1n << 8n) | minor;
       dev.entries!.set(name, c);
     }
+    const sys = new Inode('root', this.nextIno++, S_IFDIR | 0o755, t0);
+    sys.parent = this.root;
+    this.root.entries!.set('sys', sys);
+    this.root.nlink++;
     this.cwd = this.root;
     const stdin: HostPipe = { pending: new Uint8Array(0), source: host.stdin };
     const stdout: HostPipe = { pending: new Uint8Array(0), sink: host.stdout };
@@ -386,9 +404,44 @@ export class Files {
     return new Inode(fs, this.nextIno++, mode, this.now());
   }
 
-  /** The inode a directory entry leads to, following a mount (__follow_mount). */
+  /** The inode a directory entry leads to, following mounts (__follow_mount; they stack). */
   private static follow(i: Inode): Inode {
-    return i.mounted ?? i;
+    while (i.mounted) i = i.mounted;
+    return i;
+  }
+
+  /**
+   * do_new_mount of a fresh file system on the directory `target` (the mount stacks on whatever
+   * is mounted there): 'tmpfs' (a new empty tmpfs sharing the size budget) or 'sysfs' (built by
+   * `populate`). Returns the new root.
+   */
+  mount(target: Inode, fs: 'tmpfs' | 'sysfs', populate?: (root: Inode) => void): Inode {
+    while (target.mounted) target = target.mounted;
+    const root = new Inode(fs, this.nextIno++, S_IFDIR | (fs === 'tmpfs' ? S_ISVTX | 0o777 : 0o755), this.now());
+    if (fs === 'tmpfs') this.tmpfsInodes++;
+    root.parent = root;
+    root.covers = target;
+    target.mounted = root;
+    populate?.(root);
+    return root;
+  }
+
+  /** A directory of a synthetic file system (sysfs). */
+  mkdirSynthetic(dir: Inode, name: string): Inode {
+    const d = new Inode(dir.fs, this.nextIno++, S_IFDIR | 0o755, this.now());
+    d.parent = dir;
+    dir.entries!.set(name, d);
+    dir.nlink++;
+    return d;
+  }
+
+  /** A sysfs attribute file (0644, st_size 4096 as sysfs reports). */
+  attrFile(dir: Inode, name: string, attr: SysfsAttr): Inode {
+    const f = new Inode(dir.fs, this.nextIno++, S_IFREG | 0o644, this.now());
+    f.attr = attr;
+    f.size = 4096n;
+    dir.entries!.set(name, f);
+    return f;
   }
 
   /** ".." of a directory, leaving a mounted file system through the mountpoint (follow_dotdot). */
