@@ -13,7 +13,7 @@ import { Files } from './vfs.js';
 import { dispatchSyscall, type SyscallTrace } from './syscalls.js';
 import { UserAccess } from './uaccess.js';
 import './signal-syscalls.js';
-import { Signals, SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, SEGV_MAPERR, SEGV_MTEAERR, SEGV_MTESERR, BUS_ADRALN, ILL_ILLOPC, TRAP_BRKPT } from './signals.js';
+import { Signals, SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, SEGV_MAPERR, SEGV_MTEAERR, SEGV_MTESERR, BUS_ADRALN, BUS_ADRERR, ILL_ILLOPC, TRAP_BRKPT } from './signals.js';
 
 /** Kernel half of the address space (TTBR1_EL1): the vector page, then the kernel stack. */
 export const KERNEL_BASE = 0xffff_0000_0000_0000n;
@@ -192,6 +192,8 @@ export class Kernel {
     if ((fsc & 0x3c) === 0x04 || (fsc & 0x3c) === 0x08) {
       const r = this.as.handleFault(untagged, fetch ? 'exec' : write ? 'write' : 'read');
       if (r === 'mapped') return;
+      // VM_FAULT_SIGBUS (a file page past the end of the file): SIGBUS, BUS_ADRERR.
+      if (r === 'sigbus') return this.signals.force(SIGBUS, BUS_ADRERR, far, esr);
       this.signals.force(SIGSEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, far, esr);
       return;
     }
