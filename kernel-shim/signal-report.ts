@@ -66,11 +66,15 @@ export function fatalReport(k: Kernel, sig: QueuedSignal): string {
 
   const ec = sig.esr >>> 26;
   const async = info.signo === SIGSEGV && info.code === SEGV_MTEAERR;
-  lines.push(`  ${async ? 'noticed at pc' : 'pc'} ${pcLine(k, sig.pc)}`);
+  const fromUser = info.code === SI_USER || info.code === SI_TKILL;
+  // A signal sent by the program itself arrives as its syscall returns: show that SVC.
+  const before = fromUser ? readWord(k, sig.pc - 4n) : undefined;
+  const pc = before !== undefined && ((before & 0xffe0001f) >>> 0) === 0xd4000001 ? sig.pc - 4n : sig.pc;
+  lines.push(`  ${async ? 'noticed at pc' : 'pc'} ${pcLine(k, pc)}`);
   const addr = sig.rawAddr ?? info.addr ?? 0n;
   if (async) {
-    lines.push('  the faulting access is not known: an asynchronous check only sets TFSRE0_EL1.TF0,');
-    lines.push('  which the kernel noticed on its next entry (si_addr is 0)');
+    lines.push('  the faulting access itself is not known: an asynchronous check only sets TFSRE0_EL1.TF0,');
+    lines.push('  which the kernel noticed at its next entry (si_addr is 0)');
   } else if (ec === EC_DABT_LOW || ec === EC_IABT_LOW) {
     const access = ec === EC_IABT_LOW ? 'instruction fetch' : describeAccess(k, sig.pc, sig.esr);
     lines.push(`  ${access} at ${addr16(addr)}${where(k, info.code, addr)}`);
@@ -124,7 +128,7 @@ function where(k: Kernel, code: number, addr: bigint): string {
   if (code !== SEGV_MAPERR && code !== SEGV_ACCERR) return '';
   const a = untagged(addr);
   const vma = k.as.find(a);
-  return vma ? `, in ${describeVma(vma)}` : ': no mapping there';
+  return vma ? ` (mapping ${describeVma(vma)})` : ': no mapping there';
 }
 
 function describeVma(v: Vma): string {
@@ -139,7 +143,7 @@ function tagReport(k: Kernel, far: bigint): string[] {
   const ptag = Number((far >> 56n) & 0xfn);
   const mtag = granuleTag(k, granule);
   const shown = mtag === '.' ? 'none (untagged memory)' : mtag === '-' ? 'none (not mapped)' : '0x' + mtag;
-  const lines = [`  pointer tag ${hex(ptag)}, allocation tag ${shown} at ${addr12(granule)}`];
+  const lines = [`  pointer tag ${hex(ptag)}, allocation tag ${shown} (granule ${addr12(granule)})`];
   lines.push('  allocation tags (one per 16-byte granule, [x] = the faulting granule):');
   const rowBytes = BigInt(GRANULES_PER_ROW * 16);
   const faultRow = granule - (granule % rowBytes);

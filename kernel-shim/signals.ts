@@ -202,7 +202,9 @@ export class Signals {
 
   /** send_sig_fault(): a fault-layout signal that is not forced (the async tag check fault). */
   send(signo: number, code: number, addr: bigint, _esr: number): void {
-    this.sendInfo({ signo, code, addr }, { pc: this.k.m.cpu.sys.elr, esr: 0, rawAddr: addr });
+    // At a syscall about to be restarted, the place it was noticed is the SVC itself.
+    const elr = this.k.m.cpu.sys.elr;
+    this.sendInfo({ signo, code, addr }, { pc: this.restartX0 !== undefined ? elr - 4n : elr, esr: 0, rawAddr: addr });
   }
 
   /**
@@ -481,8 +483,9 @@ export class Signals {
     const cpu = k.m.cpu;
     const ua = k.uaccess;
     const frame = cpu.bankedSp(0);
+    const svc = cpu.sys.elr - 4n;
     const bad = (why: string): bigint => {
-      this.notifySegfault(cpu.bankedSp(0), `rt_sigreturn: ${why} (frame at 0x${frame.toString(16)})`);
+      this.notifySegfault(cpu.bankedSp(0), svc, `rt_sigreturn refused the frame at 0x${frame.toString(16)}: ${why}`);
       return 0n;
     };
     if ((frame & 15n) !== 0n) return bad('the stack pointer is not 16-byte aligned');
@@ -568,14 +571,15 @@ export class Signals {
 
   /**
    * arm64_notify_segfault(addr): SEGV_MAPERR when no VMA lies at or above addr (find_vma), else
-   * SEGV_ACCERR; through arm64_notify_die, so fault_address = 0 and fault_code = 0.
+   * SEGV_ACCERR; through arm64_notify_die, so fault_address = 0 and fault_code = 0. `pc` (the
+   * rt_sigreturn SVC) is for the report: the registers already hold the refused frame's.
    */
-  private notifySegfault(addr: bigint, note: string): void {
+  private notifySegfault(addr: bigint, pc: bigint, note: string): void {
     const a = untagged(addr);
     const code = this.k.as.vmas.some((v) => v.end > a) ? SEGV_ACCERR : SEGV_MAPERR;
     this.faultAddress = 0n;
     this.faultCode = 0;
-    this.forceInfo({ signo: SIGSEGV, code, addr }, { pc: this.k.m.cpu.sys.elr, esr: 0, rawAddr: addr, note });
+    this.forceInfo({ signo: SIGSEGV, code, addr }, { pc, esr: 0, rawAddr: addr, note });
   }
 
   // ---- state changes behind the syscalls

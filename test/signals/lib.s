@@ -57,6 +57,7 @@
         .equ PROT_WRITE, 2
         .equ PROT_MTE, 0x20
         .equ MAP_PRIVATE, 0x02
+        .equ MAP_FIXED, 0x10
         .equ MAP_ANONYMOUS, 0x20
         .equ PR_SET_TAGGED_ADDR_CTRL, 55
         .equ PR_TAGGED_ADDR_ENABLE, 1
@@ -343,6 +344,15 @@ mmap_anon:
         svc #0
         ret
 
+// x0 = mmap(x0, x1, x2 (prot), MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0). Clobbers x0-x5, x8.
+mmap_fixed:
+        mov x3, #(MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED)
+        mov x4, #-1
+        mov x5, #0
+        mov x8, #SYS_mmap
+        svc #0
+        ret
+
 // x0 = prctl(PR_SET_TAGGED_ADDR_CTRL, x0, 0, 0, 0). Clobbers x0-x4, x8.
 set_tagged_addr_ctrl:
         mov x1, x0
@@ -378,15 +388,18 @@ get_pending:
         add sp, sp, #16
         ret
 
-// x0 = sa_handler, x1 = sa_flags, x2 = sa_mask of signal x0 (rt_sigaction(x0, NULL, &old)).
-// Clobbers x0-x3, x8.
+// x0 = sa_handler, x1 = sa_flags, x2 = sa_mask of signal x0, x3 = the result of
+// rt_sigaction(x0, NULL, &old) (the struct is zeroed first). Clobbers x0-x3, x8.
 get_action:
         sub sp, sp, #32
+        stp xzr, xzr, [sp]
+        stp xzr, xzr, [sp, #16]
         mov x1, #0
         mov x2, sp
         mov x3, #8
         mov x8, #SYS_rt_sigaction
         svc #0
+        mov x3, x0
         ldr x0, [sp]
         ldr x1, [sp, #8]
         ldr x2, [sp, #24]
