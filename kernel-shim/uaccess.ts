@@ -121,6 +121,9 @@ export class UserAccess {
    */
   routineInstructions = 0;
   lastRoutineInstructions = 0;
+  private chargedN = -1;
+  private chargedAlign = 0;
+  private chargedCount = 0;
 
   // Scan results (set by scan()).
   /** RAM offset of each page of the last scan: [0] for the first byte, then page starts. */
@@ -411,11 +414,14 @@ export class UserAccess {
 
   /** A view of RAM [off, off + len): the last one is kept, as copies often repeat a user buffer. */
   private ramView(off: number, len: number): Uint8Array {
-    const v = this.lastView;
-    if (v.byteOffset === off && v.length === len) return v;
+    if (off === this.lastViewOff && len === this.lastViewLen) return this.lastView;
+    this.lastViewOff = off;
+    this.lastViewLen = len;
     return (this.lastView = new Uint8Array(this.ram, off, len));
   }
   private lastView = new Uint8Array(0);
+  private lastViewOff = 0;
+  private lastViewLen = 0;
 
 
   /** RAM [bytes of the last scan, from..to) into kbuf at the same indexes. */
@@ -488,13 +494,16 @@ export class UserAccess {
         off = -1;
       }
       if (off >= 0 && (!mmu.pageChecked || allMatch(this.tags, this.f64, off >>> 4, ((off + n - 1) >>> 4) + 1, (hi >>> 24) & 0xf))) {
-        if (write) this.bytes.set(n === kbuf.length ? kbuf : new Uint8Array(kbuf.buffer, kbuf.byteOffset, n), off);
+        // to-user: kbuf is the whole source (n === kbuf.length).
+        if (write) this.bytes.set(kbuf, off);
+        else kbuf.set(this.ramView(off, n));
+        // What the routine would retire: cached for the last size and source alignment.
+        const align = (write ? kernelAddr : lo) & 15;
+        if (n !== this.chargedN || align !== this.chargedAlign) this.charge(write, n, align, undefined);
         else {
-          let v = this.lastView;
-          if (v.byteOffset !== off || v.length !== n) v = this.lastView = new Uint8Array(this.ram, off, n);
-          kbuf.set(v);
+          this.lastRoutineInstructions = this.chargedCount;
+          this.routineInstructions += this.chargedCount;
         }
-        this.charge(write, n, write ? kernelAddr : lo, undefined);
         return 0;
       }
     }
@@ -524,7 +533,16 @@ export class UserAccess {
 
   /** Counts what the instruction-level routine would retire for this copy. */
   private charge(write: boolean, n: number, srcAddrLow: number, f: CopyFault | undefined): void {
-    const c = copyInstructions(write ? 'to-user' : 'from-user', n, srcAddrLow & 15, f, this.fixups);
+    let c: number;
+    if (f === undefined) {
+      // A completed copy's count depends on n and the source alignment only: keep the last one.
+      if (n !== this.chargedN || (srcAddrLow & 15) !== this.chargedAlign) {
+        this.chargedN = n;
+        this.chargedAlign = srcAddrLow & 15;
+        this.chargedCount = copyInstructions('from-user', n, srcAddrLow & 15, undefined, this.fixups);
+      }
+      c = this.chargedCount;
+    } else c = copyInstructions(write ? 'to-user' : 'from-user', n, srcAddrLow & 15, f, this.fixups);
     this.lastRoutineInstructions = c;
     this.routineInstructions += c;
   }
