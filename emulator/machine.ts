@@ -11,6 +11,10 @@ import { Cpu } from './cpu.js';
 import { decodeOp, NEXT, Op } from './decoded.js';
 import { ArchException, dataAbort, EC, instructionAbort, takeSyncException } from './exceptions.js';
 import './exec/index.js';
+import type { TimingConfig } from './timing/config.js';
+import type { TimingDesc } from './timing/desc.js';
+import { TimingModel } from './timing/model.js';
+import { TimedMmu } from './timing/timed-mmu.js';
 
 export interface MachineOptions {
   ramBase?: number;
@@ -43,6 +47,11 @@ export class Machine {
   readonly cpu = new Cpu();
   readonly mem: PhysMem;
   readonly mmu: Mmu;
+  /**
+   * The cycle model (DESIGN.md decision 8), or undefined in functional mode. The kernel shim
+   * charges its work through it: `machine.timing?.chargeKernelWork(...)`, `memoryAccess(...)`.
+   */
+  timing: TimingModel | undefined;
   /** Instructions retired since reset. */
   instructions = 0;
   /** Set by devices (semihosting exit, PSCI) or the API to end run() after this instruction. */
@@ -90,6 +99,32 @@ export class Machine {
       this.mmu.unmarkCode(paPage);
       this.refetch = true;
     };
+  }
+
+  /**
+   * Turns the cycle model on with `config` (or off with undefined). A timed machine runs the
+   * same semantics through a timed run loop and an Mmu subclass that reports each access; the
+   * functional loop and memory path stay as they are. CNTVCT follows the cycle count.
+   */
+  setTiming(config: TimingConfig | undefined): void {
+    if (!config) {
+      this.timing = undefined;
+      if (this.mmu instanceof TimedMmu) this.replaceMmu(new Mmu(this.mem, this.cpu, this.mmu.tlb.capacity));
+      this.cpu.hooks.counter = () => BigInt(this.instructions);
+      return;
+    }
+    if (!(this.mmu instanceof TimedMmu)) this.replaceMmu(new TimedMmu(this.mem, this.cpu, this.mmu.tlb.capacity));
+    const model = new TimingModel(config, this.cpu, this.mem);
+    (this.mmu as TimedMmu).timing = model;
+    this.timing = model;
+    this.cpu.hooks.counter = () => BigInt(Math.floor(model.cycles()));
+  }
+
+  /** Moves the memory path's state (TLB, host TLB, code pages, counters) into `next`. */
+  private replaceMmu(next: Mmu): void {
+    Object.assign(next, this.mmu);
+    (this as { mmu: Mmu }).mmu = next;
+    this.cpu.mmu = next;
   }
 
   /** Lets a TypeScript handler own the vector entry at `address` (e.g. VBAR_EL1 + 0x400). */
@@ -166,6 +201,7 @@ export class Machine {
    * Runs until `maxInsns` instructions have retired, the PC reaches `until`, or the guest halts.
    */
   run(maxInsns: number, until?: bigint): RunResult {
+    if (this.timing) return this.runTimed(maxInsns, until, this.timing);
     const cpu = this.cpu;
     const start = this.instructions;
     const limit = start + maxInsns;
@@ -232,6 +268,105 @@ export class Machine {
       if (this.haltReason !== undefined) return { reason: this.haltReason, instructions: this.instructions - start };
     }
     return { reason: 'count', instructions: this.instructions - start };
+  }
+
+  /**
+   * The run loop of a timed machine: run() with the cycle model told about every instruction
+   * (its fetch line, its descriptor, how it ended) and every exception. Kept apart so that the
+   * functional loop above carries none of it.
+   */
+  private runTimed(maxInsns: number, until: bigint | undefined, model: TimingModel): RunResult {
+    const cpu = this.cpu;
+    const mmu = this.mmu as TimedMmu;
+    const core = model.core;
+    const mem = model.mem;
+    model.kernelPresent = this.vectorHandlers.size !== 0;
+    const start = this.instructions;
+    const limit = start + maxInsns;
+    const untilLo = until === undefined ? -1 : Number(until & 0xffffffffn);
+    const untilHi = until === undefined ? -1 : Number(until >> 32n);
+    /** log2 of instructions per L1I line: the fetch model sees each line once per visit. */
+    const lineShift = Math.log2(model.config.memory.l1i.line / 4);
+    this.haltReason = undefined;
+    let page: (Op | undefined)[] = [];
+    let descs: TimingDesc[] = [];
+    let paPage = 0;
+    let pageLo = 0;
+    let pageHi = 0;
+    let line = -1;
+    this.refetch = true;
+    while (this.instructions < limit) {
+      if (cpu.pcLo === untilLo && cpu.pcHi === untilHi) return { reason: 'until', instructions: this.instructions - start };
+      if (this.vectorHandlers.size !== 0) {
+        const h = this.vectorHandlers.get(cpu.pcLo);
+        if (h && h.hi === cpu.pcHi) {
+          const el = cpu.el;
+          h.fn(this);
+          mem.takeDelays();
+          this.refetch = true;
+          if (el !== 0 && cpu.el === 0) model.exceptionReturn();
+          if (this.haltReason) return { reason: this.haltReason, instructions: this.instructions - start };
+          continue;
+        }
+      }
+      if (this.refetch || (cpu.pcLo & ~0xfff) >>> 0 !== pageLo || cpu.pcHi !== pageHi) {
+        try {
+          if ((cpu.pcLo & 3) !== 0) throw new ArchException(EC.PC_ALIGN, 0, cpu.pcLo, cpu.pcHi, true);
+          paPage = this.mmu.translateFetch(cpu.pcLo, cpu.pcHi);
+          if (cpu.il !== 0) throw new ArchException(EC.ILLEGAL_STATE, 0);
+        } catch (e) {
+          if (e instanceof MemoryFault) this.takeTimed(this.abortFor(e, true), model);
+          else if (e instanceof ArchException) this.takeTimed(e, model);
+          else throw e;
+          continue;
+        }
+        page = this.decodedPage(paPage);
+        descs = model.descriptorsFor(page);
+        pageLo = (cpu.pcLo & ~0xfff) >>> 0;
+        pageHi = cpu.pcHi;
+        line = -1;
+        this.refetch = false;
+      }
+      let idx = (cpu.pcLo & 0xfff) >>> 2;
+      try {
+        for (;;) {
+          const op = page[idx] ?? this.decodeSlot(page, paPage, idx);
+          const d = descs[idx] ?? (descs[idx] = model.describe(op.word, op.row));
+          if (idx >>> lineShift !== line) {
+            line = idx >>> lineShift;
+            model.fetch(cpu.pcLo, cpu.pcHi, paPage + idx * 4, mmu.translating, mmu.currentAsid);
+          }
+          const pcLo = cpu.pcLo;
+          const pcHi = cpu.pcHi;
+          const r = op.exec(cpu, op);
+          this.instructions++;
+          const t = core.issue(d, mem.extra, mem.pre);
+          if (d.special !== 0) model.after(d, t, r, pcLo, pcHi);
+          if (r === NEXT) {
+            cpu.pcLo = (cpu.pcLo + 4) >>> 0;
+            if (++idx === PAGE_OPS) {
+              if (cpu.pcLo === 0) cpu.pcHi = (cpu.pcHi + 1) >>> 0;
+              break;
+            }
+          } else if (this.refetch || (cpu.pcLo & ~0xfff) >>> 0 !== pageLo || cpu.pcHi !== pageHi) break;
+          else idx = (cpu.pcLo & 0xfff) >>> 2;
+          if (this.instructions >= limit || this.haltReason !== undefined || this.refetch || cpu.pcLo === untilLo) break;
+        }
+      } catch (e) {
+        mmu.resetDepth();
+        model.mem.takeDelays();
+        if (e instanceof ArchException) this.takeTimed(e, model);
+        else if (e instanceof MemoryFault) this.takeTimed(this.abortFor(e, false), model);
+        else throw e;
+      }
+      if (this.haltReason !== undefined) return { reason: this.haltReason, instructions: this.instructions - start };
+    }
+    return { reason: 'count', instructions: this.instructions - start };
+  }
+
+  private takeTimed(e: ArchException, model: TimingModel): void {
+    this.take(e);
+    model.exceptionEntry(e.ec);
   }
 
   /** Executes exactly one instruction (for tracing and single-stepping). */
