@@ -14,6 +14,7 @@ import { collectStats, formatStats } from '../stats.js';
 import { assembleSourceFile, isAssemblySource } from './source.js';
 import { createUserProcess, USER_DEFAULT_RAM } from '../../kernel-shim/process.js';
 import { readSync } from 'node:fs';
+import { CPU_NAMES, resolveTimingConfig, TimingConfigError, type TimingConfig } from '../timing/config.js';
 
 interface RunOptions {
   machine: string;
@@ -25,6 +26,7 @@ interface RunOptions {
   statsFile?: string;
   strace?: boolean;
   cpu: string;
+  timingConfig?: string;
 }
 
 /** Exit status when --max-insns stops the guest (like timeout(1)). */
@@ -39,6 +41,38 @@ function readProgram(file: string, base: bigint): Uint8Array {
     return readFileSync(file);
   } catch (e) {
     throw new CliError(`cannot read '${file}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+}
+
+/**
+ * The timing configuration `--cpu` and `--timing-config` ask for, or undefined for functional
+ * mode (`--cpu none`). Timing is on by default (cortex-a510).
+ */
+function timingFor(o: RunOptions): TimingConfig | undefined {
+  let overrides: unknown;
+  if (o.timingConfig !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(o.timingConfig, 'utf8');
+    } catch (e) {
+      throw new CliError(`cannot read '${o.timingConfig}': ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    }
+    try {
+      overrides = JSON.parse(text);
+    } catch (e) {
+      throw new CliError(`${o.timingConfig}: not JSON (${(e as Error).message})`);
+    }
+  }
+  if (o.cpu === 'none') {
+    if (overrides !== undefined) throw new UsageError('--timing-config needs a timing model (--cpu cortex-a510 or neoverse-n2), not --cpu none');
+    return undefined;
+  }
+  if (!(CPU_NAMES as readonly string[]).includes(o.cpu)) throw new UsageError(`unknown --cpu '${o.cpu}' (models: none, ${CPU_NAMES.join(', ')})`);
+  try {
+    return resolveTimingConfig(o.cpu, overrides);
+  } catch (e) {
+    if (e instanceof TimingConfigError) throw new CliError(`${o.timingConfig}: ${e.message}`);
+    throw e;
   }
 }
 
@@ -57,6 +91,7 @@ function runVirt(file: string, o: RunOptions): number {
     throw e;
   }
   m.cpu.pc = entry;
+  m.setTiming(timingFor(o));
   const tracer = o.trace ? new Tracer(m, (line) => process.stderr.write(line + '\n')) : undefined;
   const reason = runGuest(m, maxInsns, tracer);
   const status = report(m, reason, maxInsns);
@@ -94,6 +129,7 @@ function runUser(file: string, guestArgs: string[], o: RunOptions): number {
     throw e;
   }
   const { machine: m, kernel } = proc;
+  m.setTiming(timingFor(o));
   const tracer = o.trace ? new Tracer(m, (line) => process.stderr.write(line + '\n')) : undefined;
   const reason = runGuest(m, maxInsns, tracer);
   let status: number;
@@ -141,7 +177,7 @@ function report(m: Machine, reason: string, maxInsns: number): number {
 
 function emitStats(m: Machine, o: RunOptions): void {
   if (!o.stats && !o.statsFile) return;
-  const stats = collectStats(m, o.cpu);
+  const stats = collectStats(m);
   if (o.statsFile) writeFileSync(o.statsFile, JSON.stringify(stats, null, 2) + '\n');
   if (o.stats) {
     if (o.json) process.stdout.write(JSON.stringify(stats) + '\n');
@@ -156,7 +192,8 @@ export function registerRun(program: Command): void {
     .argument('<file>', 'ELF64 AArch64 executable, or assembly source (.s/.S)')
     .argument('[guest-args...]', 'arguments for the guest (after --)')
     .option('--machine <kind>', 'user (Linux user mode with the kernel shim) or virt (QEMU-virt-compatible bare metal)', 'user')
-    .option('--cpu <model>', 'timing model: none (functional)', 'none')
+    .option('--cpu <model>', `timing model: ${CPU_NAMES.join(', ')}, or none (functional, fastest)`, 'cortex-a510')
+    .option('--timing-config <file>', 'JSON overriding any parameter of the --cpu profile (shown with --stats)')
     .option('--mem <size>', 'guest RAM, e.g. 128M (virt: at 0x40000000)')
     .option('--max-insns <n>', 'stop a runaway guest after N instructions (exit status 124)')
     .option('--trace', 'print each executed instruction with the registers it changed (stderr)')
@@ -165,7 +202,6 @@ export function registerRun(program: Command): void {
     .option('--json', 'machine-readable --stats')
     .option('--stats-file <file>', 'write the --stats JSON to a file')
     .action((file: string, guestArgs: string[], o: RunOptions) => {
-      if (o.cpu !== 'none') throw new UsageError(`--cpu ${o.cpu}: only the functional model ('none') exists yet`);
       let status: number;
       if (o.machine === 'virt') status = runVirt(file, o);
       else if (o.machine === 'user') status = runUser(file, guestArgs, o);
