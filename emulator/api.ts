@@ -8,9 +8,11 @@ import { BufferSink, type OutputSink } from './devices/output.js';
 import { loadElfPhysical } from './loader/load.js';
 import { collectStats, type RunStats } from './stats.js';
 import { SYSREGS } from './sysregs.js';
+import { resolveTimingConfig, type CpuName, type TimingConfig } from './timing/config.js';
 import { parseSysreg } from '../isa/operands.js';
 
-export type { RunStats, StopReason };
+export type { RunStats, StopReason, CpuName, TimingConfig };
+export type { TimingStats } from './stats.js';
 
 export interface MachineOptions {
   /** Board: 'virt' (QEMU-virt-compatible bare metal, RAM at 0x40000000). */
@@ -19,6 +21,13 @@ export interface MachineOptions {
   memory?: number;
   /** Where UART output goes; by default it is collected and readable as `uartText()`. */
   uart?: OutputSink;
+  /**
+   * Cycle model: 'cortex-a510' (in-order), 'neoverse-n2' (out-of-order), or 'none' (the
+   * default: functional, fastest). With a model, stats() reports cycles and the model's figures.
+   */
+  cpu?: CpuName | 'none';
+  /** Overrides of the profile's parameters, as in `granule run --timing-config FILE.json`. */
+  timingConfig?: unknown;
 }
 
 export interface RunOptions {
@@ -49,6 +58,14 @@ export class Machine {
     this.uartSink = o.uart ? undefined : new BufferSink();
     const uart = o.uart ?? this.uartSink!;
     this.core = createVirtMachine({ ramSize: o.memory ?? VIRT_DEFAULT_RAM, uart, stdout: uart, stderr: this.stderrSink });
+    const cpu = o.cpu ?? 'none';
+    if (cpu !== 'none') this.core.setTiming(resolveTimingConfig(cpu, o.timingConfig));
+    else if (o.timingConfig !== undefined) throw new GranuleError('timingConfig needs a cpu model (cortex-a510 or neoverse-n2)');
+  }
+
+  /** Cycles so far, or null in functional mode. */
+  cycles(): number | null {
+    return this.core.timing ? this.core.timing.cycles() : null;
   }
 
   /** Loads an ELF64 AArch64 executable at its physical addresses and sets the PC to its entry. */
@@ -175,8 +192,9 @@ export class Machine {
     return this.stderrSink.text();
   }
 
+  /** Instruction, exception, TLB and tag-check counts; with a cycle model, cycles, IPC and its figures. */
   stats(): RunStats {
-    return collectStats(this.core, 'none');
+    return collectStats(this.core);
   }
 }
 
@@ -184,3 +202,4 @@ export const RAM_BASE = BigInt(VIRT_RAM_BASE);
 export { disassemble } from '../isa/disasm.js';
 export { assemble, toFlatBinary } from '../isa/asm/assembler.js';
 export { writeElfExecutable } from '../isa/asm/elf-writer.js';
+export { PROFILES as TIMING_PROFILES } from './timing/config.js';
