@@ -24,8 +24,12 @@ const AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGS
 export const HWCAP = (1 << 8) | (1 << 15) | (1 << 24) | (1 << 26) | (1 << 27) | (1 << 28) | (1 << 29);
 /** HWCAP2: FLAGM2, MTE, MTE3. */
 export const HWCAP2 = (1 << 7) | (1 << 18) | (1 << 22);
-/** Signal frames need this much stack at least (AT_MINSIGSTKSZ on a core without SVE/SME). */
-export const MINSIGSTKSZ = 4688;
+/**
+ * Signal frames need this much stack at least: AT_MINSIGSTKSZ as Linux computes it for this core
+ * (minsigstksz_setup: the 4688-byte rt_sigframe, the frame record, 16 bytes of alignment; 0x1270
+ * on the oracle kernel too).
+ */
+export const MINSIGSTKSZ = 4720;
 
 export interface ExecImage {
   entry: bigint;
@@ -128,7 +132,9 @@ function enterUser(k: Kernel, entry: bigint, sp: bigint): void {
   const cpu = k.m.cpu;
   for (let i = 0; i < 31; i++) cpu.writeX(i, 0n);
   cpu.setBankedSp(0, sp);
-  cpu.sys.spsr = 0n;
+  // EL0t with PSTATE.SSBS set: start_thread → spectre_v4_enable_task_mitigation gives user tasks
+  // SSBS = 1 under the default (prctl) policy, as every signal frame's pstate shows on Linux.
+  cpu.sys.spsr = 1n << 12n;
   cpu.sys.elr = entry;
   exceptionReturn(cpu);
 }
