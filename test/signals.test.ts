@@ -141,4 +141,10 @@ describe('the fatal signal report', () => {
     expect(f[1]).toMatch(/svc #0$/);
     expect(f[2]).toMatch(/^ {2}rt_sigreturn refused the frame at 0x[0-9a-f]+: pstate 0x3c0 is not a valid EL0 state$/);
   });
+
+  it('a signal frame that cannot be written', () => {
+    const r = report('fatal-nostack');
+    expect(r[0]).toBe('granule: killed by SIGSEGV (SI_KERNEL)');
+    expect(r[2]).toBe('  could not write the signal frame for SIGSEGV at 0xeda0 (sp 0x10000)');
+  });
 });
