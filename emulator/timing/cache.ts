@@ -84,9 +84,13 @@ export class SetAssocCache {
 /**
  * A TLB of 4 KiB pages (set-associative, LRU) plus a few block entries (2 MiB, 1 GiB leaves)
  * looked up by their own size. Entries are tagged with the ASID (its low 8 bits); global ones
- * match any ASID. Pages are numbered by VA bits [55:12] (`vpn`, 44 bits), so that a key with
- * its ASID tag stays an exact float64.
+ * match any ASID. Pages are numbered by VA bits [55:12] (`vpn`, 44 bits); the key puts the ASID
+ * tag above them (9 bits: 8 for the ASID, 256 for global), so it stays an exact float64 and the
+ * set index still comes from the page number.
  */
+/** 2^44: one past the largest page number. */
+const VPN_SPAN = 2 ** 44;
+
 export class TlbModel {
   private readonly pages: SetAssocCache;
   private readonly blocks: { key: number; size: number; asid: number; age: number }[] = [];
@@ -114,8 +118,8 @@ export class TlbModel {
         return true;
       }
     }
-    const own = vpn * 512 + (asid & 0xff);
-    const global = vpn * 512 + 256;
+    const own = (asid & 0xff) * VPN_SPAN + vpn;
+    const global = 256 * VPN_SPAN + vpn;
     const key = this.pages.contains(own) ? own : this.pages.contains(global) ? global : -1;
     if (key >= 0) {
       this.pages.access(key, false);
@@ -143,7 +147,7 @@ export class TlbModel {
       }
       this.blocks.push({ key, size: sizeLog2, asid: global ? -1 : asid & 0xff, age: ++this.clock });
     } else {
-      this.pages.access(vpn * 512 + (global ? 256 : asid & 0xff), false);
+      this.pages.access((global ? 256 : asid & 0xff) * VPN_SPAN + vpn, false);
     }
     this.lastVpn = vpn;
     this.lastAsid = asid;
