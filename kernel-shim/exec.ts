@@ -6,6 +6,7 @@ import { ElfError, parseElf, requireAArch64, PT_LOAD, type ElfFile } from '../em
 import { exceptionReturn } from '../emulator/exceptions.js';
 import type { Kernel } from './kernel.js';
 import { PROT_EXEC, PROT_READ, PROT_WRITE, STACK_SIZE, STACK_TOP, pageDown, pageUp } from './mm.js';
+import { mapVdso } from './vdso.js';
 
 const PF_X = 1, PF_W = 2, PF_R = 4;
 const ET_EXEC = 2, ET_DYN = 3;
@@ -15,7 +16,7 @@ export const ET_DYN_BASE = 0x0000_aaaa_aaaa_0000n;
 // Auxiliary vector types (include/uapi/linux/auxvec.h).
 const AT_NULL = 0, AT_PHDR = 3, AT_PHENT = 4, AT_PHNUM = 5, AT_PAGESZ = 6, AT_BASE = 7, AT_FLAGS = 8, AT_ENTRY = 9;
 const AT_UID = 11, AT_EUID = 12, AT_GID = 13, AT_EGID = 14, AT_PLATFORM = 15, AT_HWCAP = 16, AT_CLKTCK = 17;
-const AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_MINSIGSTKSZ = 51;
+const AT_SECURE = 23, AT_RANDOM = 25, AT_HWCAP2 = 26, AT_EXECFN = 31, AT_SYSINFO_EHDR = 33, AT_MINSIGSTKSZ = 51;
 
 /**
  * HWCAP bits for what granule implements (arch/arm64/include/uapi/asm/hwcap.h): ATOMICS (LSE),
@@ -66,7 +67,8 @@ export function execProgram(k: Kernel, bytes: Uint8Array, argv: string[], envp: 
   // comm: the executable's base name, cut to TASK_COMM_LEN - 1 (__set_task_comm in begin_new_exec).
   k.name = (argv[0] ?? '').replace(/.*\//, '').slice(0, 15);
   const entry = bias + elf.entry;
-  const sp = buildStack(k, argv, envp, { phdr, phnum: elf.programHeaders.length, entry, seed, execfn: argv[0] ?? '' });
+  const vdso = mapVdso(k);
+  const sp = buildStack(k, argv, envp, { phdr, phnum: elf.programHeaders.length, entry, seed, execfn: argv[0] ?? '', vdso });
   enterUser(k, entry, sp);
   return { entry, elf };
 }
@@ -77,6 +79,7 @@ interface StackInfo {
   entry: bigint;
   seed: number;
   execfn: string;
+  vdso: bigint;
 }
 
 /** create_elf_tables(): strings at the top, then AT_RANDOM bytes, auxv, envp, argv, argc at SP. */
@@ -111,11 +114,12 @@ function buildStack(k: Kernel, argv: string[], envp: string[], info: StackInfo):
   }
   p &= ~15n;
   const randomAt = put(random);
+  // ARCH_DLINFO's entries first (AT_SYSINFO_EHDR, AT_MINSIGSTKSZ), then the generic ones.
   const auxv: [number, bigint][] = [
-    [AT_HWCAP, BigInt(HWCAP)], [AT_PAGESZ, 4096n], [AT_CLKTCK, 100n], [AT_PHDR, info.phdr], [AT_PHENT, 56n],
+    [AT_SYSINFO_EHDR, info.vdso], [AT_MINSIGSTKSZ, BigInt(MINSIGSTKSZ)], [AT_HWCAP, BigInt(HWCAP)], [AT_PAGESZ, 4096n], [AT_CLKTCK, 100n], [AT_PHDR, info.phdr], [AT_PHENT, 56n],
     [AT_PHNUM, BigInt(info.phnum)], [AT_BASE, 0n], [AT_FLAGS, 0n], [AT_ENTRY, info.entry], [AT_UID, 0n], [AT_EUID, 0n],
     [AT_GID, 0n], [AT_EGID, 0n], [AT_SECURE, 0n], [AT_RANDOM, randomAt], [AT_HWCAP2, BigInt(HWCAP2)],
-    [AT_EXECFN, execfn], [AT_PLATFORM, platform], [AT_MINSIGSTKSZ, BigInt(MINSIGSTKSZ)], [AT_NULL, 0n],
+    [AT_EXECFN, execfn], [AT_PLATFORM, platform], [AT_NULL, 0n],
   ];
   const words: bigint[] = [BigInt(argv.length), ...argPtrs, 0n, ...envPtrs, 0n, ...auxv.flatMap(([t, v]) => [BigInt(t), v])];
   p -= BigInt(words.length * 8);

@@ -16,8 +16,9 @@
 //   +4688  frame record {fp, lr} (sizeof(struct rt_sigframe) = 4688, a multiple of 16)
 
 import type { Kernel } from './kernel.js';
-import { PROT_EXEC, PROT_READ, TASK_SIZE, MMAP_BASE } from './mm.js';
+import { TASK_SIZE } from './mm.js';
 import { fatalReport } from './signal-report.js';
+import { mapVdso, vdsoImage } from './vdso.js';
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8;
 export const SIGKILL = 9, SIGUSR1 = 10, SIGSEGV = 11, SIGUSR2 = 12, SIGPIPE = 13, SIGALRM = 14, SIGTERM = 15;
@@ -180,8 +181,8 @@ export class Signals {
    */
   faultAddress = 0n;
   faultCode = 0;
-  /** Where the sigreturn trampoline lives when the [vdso] page is mapped. */
-  private sigtramp: bigint | undefined;
+  /** Where the [vdso] is mapped (vdso.ts; exec maps it). */
+  vdsoBase: bigint | undefined;
   /** orig_x0 of a syscall that returned -ERESTARTNOINTR on this kernel entry. */
   private restartX0: bigint | undefined;
 
@@ -449,26 +450,10 @@ export class Signals {
     return undefined;
   }
 
-  /**
-   * The sigreturn trampoline Linux keeps in the vDSO (__kernel_rt_sigreturn: `mov x8, #139;
-   * svc #0`, after a NOP for unwinders). granule maps a one-page "[vdso]" holding only that code
-   * the first time a handler without SA_RESTORER is entered, just above the mmap area where
-   * nothing else goes. It is not an ELF image, so AT_SYSINFO_EHDR is not advertised.
-   */
+  /** VDSO_SYMBOL(vdso, sigtramp): __kernel_rt_sigreturn in the [vdso] (mapped now if exec did not). */
   private vdsoSigtramp(): bigint {
-    if (this.sigtramp !== undefined) return this.sigtramp;
-    const as = this.k.as;
-    let base = MMAP_BASE;
-    if (as.overlaps(base, base + 0x1000n)) base = as.findFree(0x1000n) ?? base;
-    as.addVma({ start: base, end: base + 0x1000n, prot: PROT_READ | PROT_EXEC, mte: false, name: '[vdso]' });
-    const code = new Uint8Array(12);
-    const view = new DataView(code.buffer);
-    view.setUint32(0, 0xd503201f, true); // nop
-    view.setUint32(4, 0xd2801168, true); // mov x8, #139 (rt_sigreturn)
-    view.setUint32(8, 0xd4000001, true); // svc #0
-    as.writeInitial(base, code);
-    this.sigtramp = base + 4n;
-    return this.sigtramp;
+    const base = this.vdsoBase ?? mapVdso(this.k);
+    return base + BigInt(vdsoImage().sigreturn);
   }
 
   // ---- rt_sigreturn

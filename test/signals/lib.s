@@ -153,9 +153,30 @@
         .text
         .global _start
 _start:
+        mov x0, sp
+        adr x1, initial_sp
+        str x0, [x1]
         bl main
         mov x8, #SYS_exit
         svc #0
+
+// x0 = the value of auxv entry x0 (0 when absent). Clobbers x0-x3.
+getauxval:
+        adr x1, initial_sp
+        ldr x1, [x1]
+        ldr x2, [x1], #8                // argc
+        add x1, x1, x2, lsl #3
+        add x1, x1, #8                  // past argv and its NULL
+1:      ldr x2, [x1], #8                // envp
+        cbnz x2, 1b
+2:      ldp x2, x3, [x1], #16
+        cbz x2, 3f
+        cmp x2, x0
+        b.ne 2b
+        mov x0, x3
+        ret
+3:      mov x0, #0
+        ret
 
 // The SA_RESTORER trampoline (what musl's __restore_rt is).
 restore_rt:
@@ -434,3 +455,8 @@ get_altstack:
         ldr x2, [sp, #16]
         add sp, sp, #32
         ret
+
+        .data
+        .balign 8
+initial_sp: .quad 0
+        .text
