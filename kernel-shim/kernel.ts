@@ -13,7 +13,7 @@ import { Files } from './vfs.js';
 import { dispatchSyscall, type SyscallTrace } from './syscalls.js';
 import { UserAccess } from './uaccess.js';
 import './signal-syscalls.js';
-import { Signals, SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, SEGV_MAPERR, SEGV_MTEAERR, SEGV_MTESERR, BUS_ADRALN, BUS_ADRERR, ILL_ILLOPC, TRAP_BRKPT } from './signals.js';
+import { Signals, signalName, SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, SEGV_MAPERR, SEGV_MTEAERR, SEGV_MTESERR, BUS_ADRALN, BUS_ADRERR, ILL_ILLOPC, TRAP_BRKPT } from './signals.js';
 
 /** Kernel half of the address space (TTBR1_EL1): the vector page, then the kernel stack. */
 export const KERNEL_BASE = 0xffff_0000_0000_0000n;
@@ -231,6 +231,9 @@ export class Kernel {
   /** Ends the process: the run loop returns and the CLI reports it. */
   kill(end: ProcessEnd): void {
     this.end = end;
+    // strace's last line when a signal ends the process (no core: RLIMIT_CORE is 0). An exit's
+    // `+++ exited with N +++` follows the exit_group line (syscalls.ts).
+    if (end.kind === 'signal') this.trace?.emit(`+++ killed by ${signalName(end.signo)} +++`);
     this.m.exitStatus = end.kind === 'exit' ? end.status & 0xff : 128 + end.signo;
     this.m.haltReason = 'halt';
   }

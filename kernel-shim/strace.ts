@@ -383,3 +383,27 @@ export function formatProcessEnd(end: { kind: 'exit'; status: number } | { kind:
   if (end.kind === 'exit') return `+++ exited with ${end.status} +++`;
   return `+++ killed by ${signame(end.signo)} ${coreDumped ? '(core dumped) ' : ''}+++`;
 }
+
+const SI_CODES: Record<number, string> = { 0: 'SI_USER', 128: 'SI_KERNEL', [-1]: 'SI_QUEUE', [-2]: 'SI_TIMER', [-3]: 'SI_MESGQ', [-4]: 'SI_ASYNCIO', [-5]: 'SI_SIGIO', [-6]: 'SI_TKILL' };
+const FAULT_CODES: Record<number, string[]> = {
+  4: ['ILL_ILLOPC', 'ILL_ILLOPN', 'ILL_ILLADR', 'ILL_ILLTRP', 'ILL_PRVOPC', 'ILL_PRVREG', 'ILL_COPROC', 'ILL_BADSTK', 'ILL_BADIADDR'],
+  5: ['TRAP_BRKPT', 'TRAP_TRACE', 'TRAP_BRANCH', 'TRAP_HWBKPT', 'TRAP_UNK', 'TRAP_PERF'],
+  7: ['BUS_ADRALN', 'BUS_ADRERR', 'BUS_OBJERR', 'BUS_MCEERR_AR', 'BUS_MCEERR_AO'],
+  8: ['FPE_INTDIV', 'FPE_INTOVF', 'FPE_FLTDIV', 'FPE_FLTOVF', 'FPE_FLTUND', 'FPE_FLTRES', 'FPE_FLTINV', 'FPE_FLTSUB', 'FPE_FLTUNK', 'FPE_CONDTRAP'],
+  11: ['SEGV_MAPERR', 'SEGV_ACCERR', 'SEGV_BNDERR', 'SEGV_PKUERR', 'SEGV_ACCADI', 'SEGV_ADIDERR', 'SEGV_ADIPERR', 'SEGV_MTEAERR', 'SEGV_MTESERR', 'SEGV_CPERR'],
+};
+
+/**
+ * The line strace prints when a signal is delivered (printsiginfo):
+ * `--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MTESERR, si_addr=0x10} ---` for a fault,
+ * `--- SIGUSR1 {si_signo=SIGUSR1, si_code=SI_USER, si_pid=1000, si_uid=0} ---` for one sent.
+ */
+export function formatSignalDelivery(signo: number, code: number, info: { addr?: bigint; pid?: number; uid?: number }, signame: (n: number) => string): string {
+  const name = signame(signo);
+  const faultNames = FAULT_CODES[signo];
+  const codeName = code > 0 && faultNames?.[code - 1] ? faultNames[code - 1] : (SI_CODES[code] ?? String(code));
+  const fields = [`si_signo=${name}`, `si_code=${codeName}`];
+  if (code > 0 && faultNames) fields.push(`si_addr=${addr(info.addr ?? 0n)}`);
+  else if (code <= 0) fields.push(`si_pid=${info.pid ?? 0}`, `si_uid=${info.uid ?? 0}`);
+  return `--- ${name} {${fields.join(', ')}} ---`;
+}

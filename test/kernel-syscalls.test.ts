@@ -26,6 +26,14 @@ describe('syscalls through user programs', () => {
     expect(r.stdout).toBe(expected(name));
   });
 
+  it('mte-mm prints what Linux gives, then dies of SIGBUS past the end of its file mapping', () => {
+    const r = runUserProgram('mte-mm', { strace: true });
+    expect(r.stdout).toBe(expected('mte-mm'));
+    expect(r.kernel.end).toMatchObject({ kind: 'signal', signo: 7 });
+    expect(r.machine.exitStatus).toBe(128 + 7);
+    expect(r.trace.at(-1)).toBe('+++ killed by SIGBUS +++');
+  });
+
   it('--strace prints every call as strace -a0 does', () => {
     const r = runUserProgram('strace', { strace: true });
     expect(r.stdout).toBe('');
