@@ -147,19 +147,25 @@ function tagReport(k: Kernel, far: bigint): string[] {
   lines.push('  allocation tags (one per 16-byte granule, [x] = the faulting granule):');
   const rowBytes = BigInt(GRANULES_PER_ROW * 16);
   const faultRow = granule - (granule % rowBytes);
-  let untaggedSeen = false;
-  let unmappedSeen = false;
+  const rows: { row: bigint; tags: string[] }[] = [];
   for (let r = -MAP_ROWS_BEFORE; r <= MAP_ROWS_AFTER; r++) {
     const row = faultRow + BigInt(r) * rowBytes;
     if (row < 0n) continue;
+    rows.push({ row, tags: Array.from({ length: GRANULES_PER_ROW }, (_, g) => granuleTag(k, row + BigInt(g * 16))) });
+  }
+  // Rows with nothing mapped at either end say nothing: leave them out.
+  const empty = (r: { tags: string[] }): boolean => r.tags.every((t) => t === '-');
+  while (rows.length > 1 && rows[0].row !== faultRow && empty(rows[0])) rows.shift();
+  while (rows.length > 1 && rows[rows.length - 1].row !== faultRow && empty(rows[rows.length - 1])) rows.pop();
+  let untaggedSeen = false;
+  let unmappedSeen = false;
+  for (const { row, tags } of rows) {
     let text = `    ${addr12(row)}  `;
-    for (let g = 0; g < GRANULES_PER_ROW; g++) {
-      const ga = row + BigInt(g * 16);
-      const t = granuleTag(k, ga);
+    tags.forEach((t, g) => {
       if (t === '.') untaggedSeen = true;
       if (t === '-') unmappedSeen = true;
-      text += ga === granule ? `[${t}]` : ` ${t} `;
-    }
+      text += row + BigInt(g * 16) === granule ? `[${t}]` : ` ${t} `;
+    });
     lines.push(text.trimEnd());
   }
   const legend = [untaggedSeen ? '. untagged memory' : '', unmappedSeen ? '- not mapped' : ''].filter(Boolean);

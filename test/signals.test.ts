@@ -99,11 +99,22 @@ describe('the fatal signal report', () => {
       '  load of 8 bytes at 0x0300000010000050',
       '  pointer tag 0x3, allocation tag 0x7 (granule 0x000010000050)',
       '  allocation tags (one per 16-byte granule, [x] = the faulting granule):',
-      '    0x00000ffffe00   -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -',
-      '    0x00000fffff00   -  -  -  -  -  -  -  -  -  -  -  -  -  -  -  -',
       '    0x000010000000   0  0  0  0  7 [7] 7  0  0  0  0  0  0  0  0  0',
       '    0x000010000100   0  0  0  0  0  0  0  0  0  0  0  0  0  0  0  0',
-      '    (- not mapped)',
+      '  exit status 139 (core not dumped)',
+    ]);
+  });
+
+  it('an overflow on a store, next to untagged memory', () => {
+    expect(report('fatal-overflow').slice(2)).toEqual([
+      '  store of 8 bytes at 0x0a00000010000020',
+      '  pointer tag 0xa, allocation tag 0xb (granule 0x000010000020)',
+      '  allocation tags (one per 16-byte granule, [x] = the faulting granule):',
+      '    0x00000ffffe00   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .',
+      '    0x00000fffff00   .  .  .  .  .  .  .  .  .  .  .  .  .  .  .  .',
+      '    0x000010000000   a  a [b] b  0  0  0  0  0  0  0  0  0  0  0  0',
+      '    0x000010000100   0  0  0  0  0  0  0  0  0  0  0  0  0  0  0  0',
+      '    (. untagged memory)',
       '  exit status 139 (core not dumped)',
     ]);
   });
