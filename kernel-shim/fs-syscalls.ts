@@ -248,8 +248,9 @@ export function sysOpenat(k: Kernel, dirfd: bigint, pathArg: bigint, flagsArg: b
     const acc = flags & O_ACCMODE;
     if (acc === 0 || acc === 2) fmode |= FMODE_READ | FMODE_CAN_READ;
     if (acc === 1 || acc === 2) fmode |= FMODE_WRITE | (inode.isDir ? 0 : FMODE_CAN_WRITE);
-    fmode |= FMODE_LSEEK;
-    if (inode.isReg || inode.chardev) fmode |= FMODE_PREAD | FMODE_PWRITE | (inode.isReg && inode.fs === 'tmpfs' ? FMODE_CAN_ODIRECT : 0);
+    // do_dentry_open: every file opened by name may seek, pread and pwrite (pipes never are).
+    fmode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
+    if (inode.isReg && inode.fs === 'tmpfs') fmode |= FMODE_CAN_ODIRECT;
     // do_dentry_open: O_DIRECT needs FMODE_CAN_ODIRECT.
     if ((flags & O_DIRECT) !== 0 && (fmode & FMODE_CAN_ODIRECT) === 0) return -EINVAL;
   }
@@ -587,6 +588,7 @@ export function mmapTarget(k: Kernel, fd: number): MmapTarget | number {
         return pa;
       },
       putPage: (pa: number) => files.putMapped(pa),
+      punch: (index: bigint) => files.punchPage(inode, Number(index)),
     };
   };
   return { readable: f.readable, writable: f.writable, kind, open };

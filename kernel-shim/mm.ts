@@ -114,6 +114,8 @@ export interface MappedFile {
   fault(index: bigint): number | undefined;
   /** Drops a page-table reference to a page-cache frame. */
   putPage(pa: number): void;
+  /** Frees page `index` of the file, leaving a hole (MADV_REMOVE: shmem_fallocate PUNCH_HOLE). */
+  punch(index: bigint): void;
 }
 
 /** What mmap finds behind a descriptor (the VFS decides; fs-syscalls.ts). */
@@ -229,14 +231,16 @@ export class AddressSpace {
   }
 
   /**
-   * unmap_mapping_range(mapping, index, 0, even_cows = 1): every mapping of the file's pages from
-   * `index` on loses them (private copies too), so touching them again faults (SIGBUS past EOF).
+   * unmap_mapping_range: every mapping of the file's pages [index, end) loses them, so touching
+   * them again faults (SIGBUS past EOF). With evenCows (truncation) private copies go too; a
+   * punched hole (evenCows false) leaves them.
    */
-  unmapMapping(key: object, index: number): void {
+  unmapMapping(key: object, index: number, end = Infinity, evenCows = true): void {
     for (const v of this.vmas) {
-      if (!v.file || v.file.key !== key) continue;
+      if (!v.file || v.file.key !== key || (!v.shared && !evenCows)) continue;
       for (let va = v.start; va < v.end; va += PAGE) {
-        if (v.pgoff! + (va - v.start) / PAGE >= BigInt(index)) this.zapPage(va, v);
+        const i = Number(v.pgoff! + (va - v.start) / PAGE);
+        if (i >= index && i < end) this.zapPage(va, v);
       }
     }
   }
@@ -599,9 +603,15 @@ export class AddressSpace {
         if (v.shared || v.locked) return -EINVAL;
         return 0;
       case MADV_REMOVE:
-        // Needs a file (shmem for MAP_SHARED anonymous memory): private anonymous memory has none.
+        // madvise_remove: a punched hole (shmem_fallocate). It needs a file -- shmem for MAP_SHARED
+        // anonymous memory; private anonymous memory has none -- and a shared writable mapping.
         if (v.locked) return -EINVAL;
-        if (!v.shared) return -EINVAL;
+        if (!v.shared && !v.file) return -EINVAL;
+        if (!v.shared || (v.prot & PROT_WRITE) === 0) return -EACCES;
+        for (let va = from; va < to; va += PAGE) {
+          if (v.file) v.file.punch(v.pgoff! + (va - v.start) / PAGE);
+          else this.zapPage(va, v);
+        }
         return 0;
       case MADV_WIPEONFORK:
         if (v.shared) return -EINVAL;

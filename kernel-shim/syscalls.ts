@@ -48,7 +48,7 @@ export function defineSyscall(nr: number, name: string, args: readonly (ArgKind 
 /** Runs the syscall in X8 with X0-X5 and writes the result to X0 (el0_svc → invoke_syscall). */
 export function dispatchSyscall(k: Kernel): void {
   const cpu = k.m.cpu;
-  if (!k.files.attached) k.files.attach(() => realtimeNow(k), k.frames, k.m.mem, (inode, index) => k.as.unmapMapping(inode, index));
+  if (!k.files.attached) k.files.attach(() => realtimeNow(k), k.frames, k.m.mem, (inode, index, end, evenCows) => k.as.unmapMapping(inode, index, end, evenCows));
   const nr = Number(cpu.readX(8));
   const a = [0, 1, 2, 3, 4, 5].map((i) => cpu.readX(i));
   const def = SYSCALLS.get(nr);

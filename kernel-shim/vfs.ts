@@ -209,7 +209,7 @@ export class Files {
   private frames?: FrameAllocator;
   private mem?: PhysMem;
   /** unmap_mapping_range: drops the mappings of a file's pages from `index` on. */
-  private unmapMapping: (inode: Inode, index: number) => void = () => {};
+  private unmapMapping: (inode: Inode, index: number, end?: number, evenCows?: boolean) => void = () => {};
   /** References to page-cache frames from page tables (the page cache holds one more). */
   private readonly mapped = new Map<number, number>();
 
@@ -251,7 +251,7 @@ export class Files {
   }
 
   /** Binds the kernel's clock, frame allocator and address space (at the first syscall). */
-  attach(clock: () => Timespec, frames: FrameAllocator, mem: PhysMem, unmapMapping: (inode: Inode, index: number) => void): void {
+  attach(clock: () => Timespec, frames: FrameAllocator, mem: PhysMem, unmapMapping: (inode: Inode, index: number, end?: number, evenCows?: boolean) => void): void {
     this.clock = clock;
     this.frames = frames;
     this.mem = mem;
@@ -372,6 +372,16 @@ export class Files {
   private dropCachePage(pa: number): void {
     if (this.mapped.has(pa)) this.orphans.add(pa);
     else this.frames!.release(pa);
+  }
+
+  /** Punches page `index` out of a file (shmem_fallocate PUNCH_HOLE of one page, mappings first). */
+  punchPage(inode: Inode, index: number): void {
+    const pa = inode.pages.get(index);
+    if (pa === undefined) return;
+    this.unmapMapping(inode, index, index + 1, false);
+    inode.pages.delete(index);
+    this.tmpfsPages--;
+    this.dropCachePage(pa);
   }
 
   /**
