@@ -13,6 +13,58 @@ export interface KernelLoop {
 }
 
 export const KERNEL_LOOPS: Readonly<Record<string, KernelLoop>> = {
+  // The 64-byte loop of __arch_copy_from_user as the shim's instruction-level routine runs it
+  // (kernel-shim/copy-routine.ts, arm64 copy_template.S with the user side as LDTR + ADD): store
+  // a pair to the kernel buffer, load the next pair from user memory. 18 instructions, 64 bytes.
+  copy_from_user64: {
+    name: 'copy_from_user64',
+    bytesPerIteration: 64,
+    source: `
+1:  stp x7, x8, [x6], #16
+    ldtr x7, [x1]
+    ldtr x8, [x1, #8]
+    add x1, x1, #16
+    stp x9, x10, [x6], #16
+    ldtr x9, [x1]
+    ldtr x10, [x1, #8]
+    add x1, x1, #16
+    stp x11, x12, [x6], #16
+    ldtr x11, [x1]
+    ldtr x12, [x1, #8]
+    add x1, x1, #16
+    stp x13, x14, [x6], #16
+    ldtr x13, [x1]
+    ldtr x14, [x1, #8]
+    add x1, x1, #16
+    subs x2, x2, #64
+    b.ge 1b
+`,
+  },
+  // The same loop of __arch_copy_to_user: the user side is STTR + ADD.
+  copy_to_user64: {
+    name: 'copy_to_user64',
+    bytesPerIteration: 64,
+    source: `
+1:  sttr x7, [x6]
+    sttr x8, [x6, #8]
+    add x6, x6, #16
+    ldp x7, x8, [x1], #16
+    sttr x9, [x6]
+    sttr x10, [x6, #8]
+    add x6, x6, #16
+    ldp x9, x10, [x1], #16
+    sttr x11, [x6]
+    sttr x12, [x6, #8]
+    add x6, x6, #16
+    ldp x11, x12, [x1], #16
+    sttr x13, [x6]
+    sttr x14, [x6, #8]
+    add x6, x6, #16
+    ldp x13, x14, [x1], #16
+    subs x2, x2, #64
+    b.ge 1b
+`,
+  },
   // arm64 copy_template.S, the 64-byte loop of __arch_copy_{from,to}_user (ldp/stp on the
   // kernel side; the user side is LDTR/STTR-equivalent, timed as loads/stores).
   copy64: {

@@ -267,6 +267,31 @@ export class MemoryModel {
     return cycles;
   }
 
+  /**
+   * The miss cost of each line of [pa, pa+size) (0 for an L1D hit), through L1D/L2 in address
+   * order, with the tag fetch of a checked access (`check`: the TCF mode, 0 for none), appended
+   * to `out` (the kernel shim's copies, costed by the model's chargeKernelCopy).
+   */
+  kernelLines(pa: number, size: number, write: boolean, check: number, out: number[]): void {
+    const line = this.l1Line;
+    for (let a = Math.floor(pa / line) * line; a < pa + size; a += line) {
+      this.stats.kernelAccesses++;
+      let cost = this.cacheCost(this.l1d, line, a, write);
+      if (check !== 0) {
+        // One check per line stands for the accesses' checks of its granules: the tag line is
+        // what costs; synchronous checks (and asymmetric reads) wait for it.
+        const tc = this.tagCheck(a, check);
+        if (check === 1 || (check === 3 && !write)) cost += tc;
+      }
+      out.push(cost);
+    }
+  }
+
+  /** Store buffer entries (for the kernel shim's copies). */
+  get storeBufferEntries(): number {
+    return this.storeBuffer.length;
+  }
+
   /** The kernel shim's translation of a user address (as LDTR/STTR would): dTLB, L2 TLB, walk. */
   kernelTranslate(vaLo: number, vaHi: number, asid: number): number {
     return this.translate(this.dtlb, vaLo, vaHi, asid);

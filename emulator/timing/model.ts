@@ -14,7 +14,7 @@ import { decode } from '../../isa/decode.js';
 import { assemble } from '../../isa/asm/assembler.js';
 import type { PhysMem } from '../../mmu/physmem.js';
 import { BranchPredictor, Prediction, type BranchStats } from './branch.js';
-import { BranchKind, F_SERIALIZE } from './classify.js';
+import { BranchKind, F_LOAD, F_SERIALIZE, F_STORE } from './classify.js';
 import type { CpuName, TimingConfig } from './config.js';
 import { Stall, STALL_NAMES, Units, type CoreModel } from './core.js';
 import { buildDesc, TimingDesc } from './desc.js';
@@ -72,6 +72,14 @@ export interface TimingReport {
   storeBufferStalls: number;
 }
 
+/** A physical run of RAM a kernel copy reads or writes; `tagCheck` is the TCF mode of its checks (0: unchecked). */
+export interface KernelRange {
+  pa: number;
+  size: number;
+  write: boolean;
+  tagCheck?: number;
+}
+
 /** A loop the shim names, or its own one (assembly source of one iteration). */
 export type KernelWork = string | KernelLoop;
 
@@ -98,7 +106,7 @@ export class TimingModel {
   private exceptionReturns = 0;
   private exceptionCycles = 0;
   private readonly work = { charges: 0, cycles: 0, instructions: 0, memoryAccesses: 0 };
-  private readonly loopCpi = new Map<string, { cpi: number; length: number }>();
+  private readonly loopCpi = new Map<string, { cpi: number; length: number; uops: number }>();
   private fraction = 0;
   /** Fetch: the line (PA / line size) and the page (VA >> 12) last fetched from. */
   fetchLine = -1;
@@ -272,6 +280,117 @@ export class TimingModel {
     return cycles;
   }
 
+  /**
+   * Charges `instructions` instructions of kernel work at the steady-state rate of `work`'s loop
+   * (cycles per iteration / instructions per iteration): for work whose exact instruction count
+   * the shim knows, such as the routine a typed-array uaccess copy stands for.
+   */
+  chargeKernelInstructions(work: KernelWork, instructions: number): number {
+    if (!(instructions > 0)) return 0;
+    const loop = typeof work === 'string' ? KERNEL_LOOPS[work] : work;
+    if (!loop) throw new Error(`unknown kernel loop '${String(work)}' (loops: ${Object.keys(KERNEL_LOOPS).join(', ')})`);
+    const { cpi, length } = this.loopCost(loop);
+    this.work.charges++;
+    this.work.instructions += instructions;
+    const exact = (cpi / length) * instructions + this.fraction;
+    const cycles = Math.floor(exact);
+    this.fraction = exact - cycles;
+    this.work.cycles += cycles;
+    this.advance(cycles);
+    return cycles;
+  }
+
+  /**
+   * A copy (or clear) the shim did on typed arrays, costed as its instruction loop would run.
+   * Each line of the `ranges` (physical runs, read or written, tag checked or not) goes through
+   * L1D/L2/DRAM and, when checked, its tags through the tag cache, in order. Then the loop body
+   * of `work` runs on a scratch core of this profile, one iteration per line (a longer copy runs
+   * 128 iterations, each with the mean costs of its share of the lines, and is scaled): in each
+   * iteration its first
+   * load waits for that read line's miss cost, and its stores take store-buffer entries in turn
+   * (the first one for as long as the written line's miss takes). The rest of `instructions` (prologue, tails) is charged at the
+   * loop's steady rate. Returns the cycles charged.
+   */
+  chargeKernelCopy(work: KernelWork, instructions: number, ranges: readonly KernelRange[]): number {
+    const loop = typeof work === 'string' ? KERNEL_LOOPS[work] : work;
+    if (!loop) throw new Error(`unknown kernel loop '${String(work)}' (loops: ${Object.keys(KERNEL_LOOPS).join(', ')})`);
+    const { cpi, length } = this.loopCost(loop);
+    const reads: number[] = [];
+    const writes: number[] = [];
+    const before = this.mem.stats.kernelAccesses;
+    for (const r of ranges) if (r.size > 0) this.mem.kernelLines(r.pa, r.size, r.write, r.tagCheck ?? 0, r.write ? writes : reads);
+    this.work.memoryAccesses += this.mem.stats.kernelAccesses - before;
+    // Iterations of the loop the copy amounts to: one per line of its larger side.
+    const iterations = Math.max(reads.length, writes.length);
+    const rest = Math.max(0, instructions - iterations * length);
+    const loopCycles = iterations === 0 ? 0 : this.simulateCopyLoop(loop, reads, writes, iterations);
+    const exact = loopCycles + (cpi / length) * rest + this.fraction;
+    const cycles = Math.floor(exact);
+    this.fraction = exact - cycles;
+    this.work.charges++;
+    this.work.instructions += instructions;
+    this.work.cycles += cycles;
+    this.advance(cycles);
+    return cycles;
+  }
+
+  private scratch: { core: CoreModel; descs: Map<string, TimingDesc[]> } | undefined;
+
+  /** Runs `iterations` of a copy loop on the scratch core with per-line memory delays; returns its cycles. */
+  private simulateCopyLoop(loop: KernelLoop, reads: number[], writes: number[], iterations: number): number {
+    if (!this.scratch) this.scratch = { core: this.newCore(), descs: new Map() };
+    const sc = this.scratch;
+    let descs = sc.descs.get(loop.name);
+    if (!descs) {
+      descs = assembleLoop(loop.source).map((w) => buildDesc(w, decode(w), this.entries, this.units, this.groupIndex, this.config.core.issueWidth));
+      sc.descs.set(loop.name, descs);
+    }
+    const firstLoad = descs.findIndex((d) => (d.flags & F_LOAD) !== 0);
+    const firstStore = descs.findIndex((d) => (d.flags & F_STORE) !== 0);
+    const core = sc.core;
+    core.drain(0, Stall.None);
+    const start = core.cycles();
+    const SAMPLE = 128;
+    const n = Math.min(iterations, SAMPLE);
+    const sb = new Float64Array(this.mem.storeBufferEntries);
+    let head = 0;
+    // Each simulated iteration stands for a stratum of the copy's lines: it carries their mean costs.
+    const mean = (costs: number[], from: number, to: number): number => {
+      let sum = 0;
+      for (let i = from; i < to && i < costs.length; i++) sum += costs[i];
+      return sum / (to - from);
+    };
+    for (let k = 0; k < n; k++) {
+      const from = Math.floor((k * iterations) / n);
+      const to = Math.floor(((k + 1) * iterations) / n);
+      const rc = mean(reads, from, to);
+      const wc = mean(writes, from, to);
+      for (let j = 0; j < descs.length; j++) {
+        let extra = 0;
+        let pre = 0;
+        if (j === firstLoad) extra = rc;
+        if ((descs[j].flags & F_STORE) !== 0) {
+          // As MemoryModel.store: every store takes the next entry in turn; the line's miss is on its first store.
+          const now = core.now();
+          if (sb[head] > now) pre = sb[head] - now;
+          sb[head] = now + pre + (j === firstStore && wc > 0 ? wc : 1);
+          head = (head + 1) % sb.length;
+        }
+        core.issue(descs[j], extra, pre);
+      }
+    }
+    return ((core.cycles() - start) * iterations) / n;
+  }
+
+  private newCore(): CoreModel {
+    const pipes = PIPES[this.config.name];
+    const groups = this.groupNames.map((g) => pipes.groups[g].map((u) => pipes.units.indexOf(u)));
+    const c = this.config.core;
+    return c.kind === 'in-order'
+      ? new InOrderCore(c.issueWidth, new Units(pipes.units.length, groups))
+      : new OutOfOrderCore(c.issueWidth, c.decodeWidth, c.robSize, pipes.units.length, groups.map((g) => Int32Array.from(g)));
+  }
+
   /** Charges `cycles` cycles of kernel work directly. */
   chargeCycles(cycles: number): void {
     if (!(cycles > 0)) return;
@@ -301,17 +420,11 @@ export class TimingModel {
   }
 
   /** Cycles per iteration of a loop (memoized): its body run on a fresh core of this profile. */
-  loopCost(loop: KernelLoop): { cpi: number; length: number } {
+  loopCost(loop: KernelLoop): { cpi: number; length: number; uops: number } {
     const known = this.loopCpi.get(loop.name);
     if (known) return known;
     const descs = assembleLoop(loop.source).map((w) => buildDesc(w, decode(w), this.entries, this.units, this.groupIndex, this.config.core.issueWidth));
-    const pipes = PIPES[this.config.name as CpuName];
-    const groups = this.groupNames.map((g) => pipes.groups[g].map((u) => pipes.units.indexOf(u)));
-    const c = this.config.core;
-    const core: CoreModel =
-      c.kind === 'in-order'
-        ? new InOrderCore(c.issueWidth, new Units(pipes.units.length, groups))
-        : new OutOfOrderCore(c.issueWidth, c.decodeWidth, c.robSize, pipes.units.length, groups.map((g) => Int32Array.from(g)));
+    const core = this.newCore();
     const WARM = 64;
     const RUN = 256;
     let start = 0;
@@ -319,7 +432,7 @@ export class TimingModel {
       if (i === WARM) start = core.cycles();
       for (const d of descs) core.issue(d, 0, 0);
     }
-    const result = { cpi: (core.cycles() - start) / RUN, length: descs.length };
+    const result = { cpi: (core.cycles() - start) / RUN, length: descs.length, uops: descs.reduce((a, d) => a + d.uops, 0) };
     this.loopCpi.set(loop.name, result);
     return result;
   }
