@@ -197,7 +197,8 @@ export class Kernel {
       this.signals.force(SIGSEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, far, esr);
       return;
     }
-    if ((fsc & 0x3c) === 0x0c) return this.signals.force(SIGSEGV, SEGV_ACCERR, far, esr);
+    // A permission fault outside every VMA (the kernel half) is SEGV_MAPERR (__do_page_fault: VM_FAULT_BADMAP).
+    if ((fsc & 0x3c) === 0x0c) return this.signals.force(SIGSEGV, this.as.find(untagged) ? SEGV_ACCERR : SEGV_MAPERR, far, esr);
     if (fsc === 0x11) {
       // FAR[63:60] is UNKNOWN for a tag check fault: Linux replaces it with the untagged
       // address's bits and keeps the logical tag in [59:56] (do_tag_check_fault).

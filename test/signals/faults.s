@@ -3,7 +3,9 @@
 // and fault_address 0), SIGTRAP for BRK (si_addr = pc; brk_handler records no fault state),
 // SIGBUS for a PC alignment fault (si_addr = the pc; esr_context 0x8a000000, fault_address 0),
 // SIGSEGV for an instruction fetch from a non-executable page (SEGV_ACCERR, esr 0x8200000f,
-// fault_address = the pc), then kill() (no fault: the last fault's state is still in the frame).
+// fault_address = the pc), SIGSEGV for a load from the kernel half (SEGV_MAPERR: no VMA there;
+// the ESR Linux records is reduced to a level-0 translation fault, 0x92000004), then kill() (no
+// fault: the last fault's state is still in the frame).
 // The handler prints its frame's pstate without BTYPE (bits 11:10: the oracle's CPU has FEAT_BTI,
 // so a BR/BLR leaves BTYPE set at the faulting target; granule's core has no BTI).
         .include "lib.s"
@@ -41,7 +43,11 @@ main:
 3:      PUTS "[blr to a data page]\n"
         adr x21, 4f
         blr x20
-4:      PUTS "[kill(getpid(), SIGUSR1)]\n"
+4:      PUTS "[ldr from the kernel half, 0xffff000000000000]\n"
+        adr x21, 6f
+        mov x9, #0xffff000000000000
+        ldr x0, [x9]
+6:      PUTS "[kill(getpid(), SIGUSR1)]\n"
         adr x21, 5f
         RAISE SIGUSR1
 5:      ldp x19, x20, [sp], #16
