@@ -15,7 +15,7 @@ import {
   AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, FASYNC, FMODE_CAN_ODIRECT, FMODE_CAN_READ, FMODE_CAN_WRITE,
   FMODE_LSEEK, FMODE_PATH, FMODE_PREAD, FMODE_PWRITE, FMODE_READ, FMODE_WRITE, Inode, MAX_LFS_FILESIZE, NR_OPEN_DEFAULT, O_ACCMODE,
   O_APPEND, O_CLOEXEC, O_CREAT, O_DIRECT, O_DIRECTORY, O_DSYNC, O_EXCL, O_LARGEFILE, O_NOATIME, O_NOCTTY, O_NONBLOCK, O_PATH,
-  O_PATH_FLAGS, O_TMPFILE, O_TRUNC, OpenFile, PAGE_SIZE, PATH_MAX, S_IALLUGO, S_IFDIR, S_IFMT, S_IFREG, S_ISVTX, VALID_OPEN_FLAGS,
+  O_PATH_FLAGS, O_TMPFILE, O_TRUNC, OpenFile, PAGE_SIZE, PATH_MAX, S_IALLUGO, S_IFDIR, S_IFREG, S_ISVTX, VALID_OPEN_FLAGS,
   __O_SYNC, __O_TMPFILE, sysfsStreq, type SysfsAttr, type Walk,
 } from './vfs.js';
 
@@ -430,9 +430,9 @@ export function sysMkdirat(k: Kernel, dirfd: bigint, pathArg: bigint, modeArg: b
   return typeof r === 'number' ? r : 0;
 }
 
-/** getcwd(2): the path with its NUL; -ERANGE if it does not fit. */
+/** getcwd(2): the path with its NUL (always "/": there is no chdir); -ERANGE if it does not fit. */
 export function sysGetcwd(k: Kernel, buf: bigint, size: bigint): number {
-  const cwd = new TextEncoder().encode(k.files.cwd === k.files.root ? '/\0' : '/tmp\0');
+  const cwd = new TextEncoder().encode('/\0');
   if (size < BigInt(cwd.length)) return -ERANGE;
   return k.uaccess.copyToUser(buf, cwd) !== 0 ? -EFAULT : cwd.length;
 }

@@ -7,7 +7,7 @@
 import type { Kernel } from './kernel.js';
 import { ENOSYS, ERRNOS } from './errno.js';
 import { SYSCALL_NAMES } from './syscall-names.js';
-import { formatArgs, formatProcessEnd, formatResult, hex, openFlags, taggedAddrCtrl, PRCTL_OPTIONS, printpath, type ArgFormatter, type ArgKind, type RetKind, type TraceCall, xval } from './strace.js';
+import { ARG_KINDS, formatArgs, formatProcessEnd, formatResult, hex, openFlags, taggedAddrCtrl, PRCTL_OPTIONS, printpath, type ArgFormatter, type ArgKind, type RetKind, type TraceCall, xval } from './strace.js';
 import { realtimeNow } from './time.js';
 import {
   sysClose, sysDup, sysDup3, sysFcntl, sysFstat, sysFtruncate, sysGetcwd, sysIoctl, sysLseek, sysMkdirat, sysNewfstatat, sysOpenat,
@@ -136,7 +136,7 @@ defineSyscall(167, 'prctl', [], (k, a) => sysPrctl(k, a), { format: formatPrctl,
 defineSyscall(163, 'getrlimit', ['rlimres', 'rlimitout'], (k, a) => sysGetrlimit(k, a[0], a[1]));
 defineSyscall(164, 'setrlimit', ['rlimres', 'rlimit'], (k, a) => sysSetrlimit(k, a[0], a[1]));
 defineSyscall(261, 'prlimit64', ['int', 'rlimres', 'rlimit', 'rlimitout'], (k, a) => sysPrlimit64(k, a[0], a[1], a[2], a[3]));
-defineSyscall(98, 'futex', ['ptr', 'int', 'int', 'timespec', 'ptr', 'int'], (k, a) => sysFutex(k, a));
+defineSyscall(98, 'futex', [], (k, a) => sysFutex(k, a), { format: formatFutex });
 // kernel/time
 defineSyscall(113, 'clock_gettime', ['clockid', 'timespecout'], (k, a) => sysClockGettime(k, a[0], a[1]));
 defineSyscall(114, 'clock_getres', ['clockid', 'timespecout'], (k, a) => sysClockGetres(k, a[0], a[1]));
@@ -211,4 +211,35 @@ function fcntlRet(t: TraceCall): string {
   if (cmd === F_GETFL) return `${hex(r)} (flags ${openFlags(Number(r))})`;
   if (cmd === F_GETFD) return r === 0n ? '0' : `${hex(r)} (flags ${r === 1n ? 'FD_CLOEXEC' : hex(r)})`;
   return r.toString();
+}
+
+// ---- futex's strace form (strace's futex.c: the arguments shown depend on the operation)
+
+const FUTEX_OPS = ['FUTEX_WAIT', 'FUTEX_WAKE', 'FUTEX_FD', 'FUTEX_REQUEUE', 'FUTEX_CMP_REQUEUE', 'FUTEX_WAKE_OP', 'FUTEX_LOCK_PI', 'FUTEX_UNLOCK_PI', 'FUTEX_TRYLOCK_PI', 'FUTEX_WAIT_BITSET', 'FUTEX_WAKE_BITSET'];
+
+function formatFutex(t: TraceCall, phase: 'in' | 'out'): string | undefined {
+  if (phase === 'out') return undefined;
+  const op = Number(BigInt.asUintN(32, t.a[1]));
+  const cmd = op & 127;
+  let name = FUTEX_OPS[cmd] ?? hex(cmd);
+  if ((op & 128) !== 0) name += '_PRIVATE';
+  if ((op & 256) !== 0) name += '|FUTEX_CLOCK_REALTIME';
+  const val = String(Number(BigInt.asIntN(32, t.a[2])));
+  const timeout = t.a[3] === 0n ? 'NULL' : formatTimespecArg(t, 3);
+  const bitset = (v: bigint): string => (BigInt.asUintN(32, v) === 0xffffffffn ? 'FUTEX_BITSET_MATCH_ANY' : hex(BigInt.asUintN(32, v)));
+  switch (cmd) {
+    case 0:
+      return [hex(t.a[0]), name, val, timeout].join(', ');
+    case 9:
+      return [hex(t.a[0]), name, val, timeout, bitset(t.a[5])].join(', ');
+    case 10:
+      return [hex(t.a[0]), name, val, bitset(t.a[5])].join(', ');
+    default:
+      return [hex(t.a[0]), name, val].join(', ');
+  }
+}
+
+function formatTimespecArg(t: TraceCall, i: number): string {
+  const f = ARG_KINDS.timespec;
+  return f.fmt(t, i);
 }
