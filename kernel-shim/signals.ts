@@ -18,6 +18,7 @@
 import type { Kernel } from './kernel.js';
 import { TASK_SIZE } from './mm.js';
 import { fatalReport } from './signal-report.js';
+import { formatSignalDelivery } from './strace.js';
 import { mapVdso, vdsoImage } from './vdso.js';
 
 export const SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8;
@@ -313,6 +314,8 @@ export class Signals {
       const sig = this.dequeue();
       if (!sig) return;
       const signo = sig.info.signo;
+      // strace sees every dequeued signal (ptrace_signal, before the tag bits are hidden).
+      this.k.trace?.emit(formatSignalDelivery(signo, sig.info.code, sig.info, signalName));
       const action = this.actions[signo];
       if (action.handler === SIG_IGN) continue;
       if (action.handler === SIG_DFL) {
