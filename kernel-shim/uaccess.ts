@@ -483,31 +483,35 @@ export class UserAccess {
   }
 
   /** The typed-array raw_copy_{from,to}_user. */
-  private copyTyped(write: boolean, kbuf: Uint8Array, lo: number, hi: number, n: number, kernelAddr: number): number {
-    // The common case on its own: one page that translates and whose granules all match.
-    if ((lo & 0xfff) + n <= PAGE) {
-      const mmu = this.mmu;
-      let off = -1;
-      try {
-        off = mmu.translateUnprivileged(lo, hi, write);
-      } catch {
-        off = -1;
-      }
-      if (off >= 0 && (!mmu.pageChecked || allMatch(this.tags, this.f64, off >>> 4, ((off + n - 1) >>> 4) + 1, (hi >>> 24) & 0xf))) {
-        // to-user: kbuf is the whole source (n === kbuf.length).
-        if (write) this.bytes.set(kbuf, off);
-        else kbuf.set(this.ramView(off, n));
-        // What the routine would retire: cached for the last size and source alignment.
-        const align = (write ? kernelAddr : lo) & 15;
-        if (n !== this.chargedN || align !== this.chargedAlign) this.charge(write, n, align, undefined);
-        else {
-          this.lastRoutineInstructions = this.chargedCount;
-          this.routineInstructions += this.chargedCount;
-        }
-        return 0;
-      }
+  /**
+   * The common case on its own: n > 0 bytes in one page that translates and whose granules all
+   * match. Returns false (having changed nothing but the TLBs) for anything else.
+   */
+  private fastCopy(write: boolean, kbuf: Uint8Array, lo: number, hi: number, n: number, kernelAddr: number): boolean {
+    if ((lo & 0xfff) + n > PAGE || this.path !== 'typed-array') return false;
+    const mmu = this.mmu;
+    let off: number;
+    try {
+      off = mmu.translateUnprivileged(lo, hi, write);
+    } catch {
+      return false;
     }
-    return this.copyTypedGeneral(write, kbuf, lo, hi, n, kernelAddr);
+    if (mmu.pageChecked && !allMatch(this.tags, this.f64, off >>> 4, ((off + n - 1) >>> 4) + 1, (hi >>> 24) & 0xf)) return false;
+    // to-user: kbuf is the whole source (n === kbuf.length).
+    if (write) this.bytes.set(kbuf, off);
+    else kbuf.set(this.ramView(off, n));
+    // What the routine would retire: cached for the last size and source alignment.
+    const align = (write ? kernelAddr : lo) & 15;
+    if (n !== this.chargedN || align !== this.chargedAlign) this.charge(write, n, align, undefined);
+    else {
+      this.lastRoutineInstructions = this.chargedCount;
+      this.routineInstructions += this.chargedCount;
+    }
+    return true;
+  }
+
+  private copyTyped(write: boolean, kbuf: Uint8Array, lo: number, hi: number, n: number, kernelAddr: number): number {
+    return this.fastCopy(write, kbuf, lo, hi, n, kernelAddr) ? 0 : this.copyTypedGeneral(write, kbuf, lo, hi, n, kernelAddr);
   }
 
   private copyTypedGeneral(write: boolean, kbuf: Uint8Array, lo: number, hi: number, n: number, kernelAddr: number): number {
@@ -619,8 +623,9 @@ export class UserAccess {
     let left: number;
     if (n === 0) left = 0;
     else if (!this.accessOkHalves(lo, hi, n)) left = n;
+    else if (this.fastCopy(false, dst, lo, hi, n, kernelAddr)) return 0;
     else if (this.path === 'instruction') left = this.copyInsn('from-user', dst, uaddr, n, kernelAddr);
-    else left = this.copyTyped(false, dst, lo, hi, n, kernelAddr);
+    else left = this.copyTypedGeneral(false, dst, lo, hi, n, kernelAddr);
     if (left !== 0) dst.fill(0, n - left, n);
     return left;
   }
@@ -633,8 +638,9 @@ export class UserAccess {
     const hi = split32[1];
     if (n === 0) return 0;
     if (!this.accessOkHalves(lo, hi, n)) return n;
+    if (this.fastCopy(true, src, lo, hi, n, kernelAddr)) return 0;
     if (this.path === 'instruction') return this.copyInsn('to-user', src, uaddr, n, kernelAddr);
-    return this.copyTyped(true, src, lo, hi, n, kernelAddr);
+    return this.copyTypedGeneral(true, src, lo, hi, n, kernelAddr);
   }
 
   /** copy_from_user_nofault (mm/maccess.c): page faults disabled; 0, or -EFAULT if anything was left. */
