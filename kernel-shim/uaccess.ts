@@ -9,10 +9,11 @@
 //
 // Two implementations serve every call, selected by `path`:
 //   'typed-array' (default): translate once per page, compare the granules' tags against the
-//     pointer's in a tight loop (four or eight at a time through a Uint32Array view of the tag
-//     store), then one bulk TypedArray copy per physically contiguous run. When something
-//     faults, the count is the one the instruction sequence would report, computed from the
-//     first inaccessible byte by copy-pattern.ts.
+//     pointer's in a tight loop (eight at a time through a Float64Array view of the tag store;
+//     long physically contiguous runs with the native memcmp behind Buffer#compare), then one
+//     bulk TypedArray copy per physically contiguous run. When something faults, the count is
+//     the one the instruction sequence would report, computed from the first inaccessible byte
+//     by copy-pattern.ts, which also gives the instructions the routine would have retired.
 //   'instruction': the AArch64 routines of copy-routine.ts, run at EL1 through a nested run of
 //     the machine with their own exception table (ktext.ts).
 // The property test (test/uaccess-property.test.ts) holds them to identical results.
@@ -127,7 +128,7 @@ export class UserAccess {
 
   // Scan results (set by scan()).
   /** RAM offset of each page of the last scan: [0] for the first byte, then page starts. */
-  private offs = new Int32Array(64);
+  private offs = new Float64Array(64);
   /** Why the last scan stopped early (BAD_*), and the first async-mode tag mismatch (or n). */
   private badKind = BAD_NONE;
   /** The pages of the last scan are physically contiguous: the range is one run of RAM. */
@@ -202,25 +203,23 @@ export class UserAccess {
    */
   private translate(lo: number, hi: number, write: boolean): number {
     try {
-      return this.k.m.mmu.translateUnprivileged(lo, hi, write);
+      return this.mmu.translateUnprivileged(lo, hi, write);
     } catch (e) {
       return this.pageFault(e, lo, hi, write);
     }
   }
 
+  /** The fault of translate(): a translation or access flag fault on a user address is a page fault. */
   private pageFault(e: unknown, lo: number, hi: number, write: boolean): number {
-    const mmu = this.k.m.mmu;
-    {
-      if (!(e instanceof MemoryFault)) throw e;
-      if ((e.kind !== 'translation' && e.kind !== 'access-flag') || this.pagefaultDisabled > 0 || (hi & 0x00800000) !== 0) return -1;
-      const untagged = BigInt.asUintN(64, BigInt.asIntN(56, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
-      if (this.k.as.handleFault(untagged, write ? 'write' : 'read') !== 'mapped') return -1;
-      try {
-        return mmu.translateUnprivileged(lo, hi, write);
-      } catch (e2) {
-        if (e2 instanceof MemoryFault) return -1;
-        throw e2;
-      }
+    if (!(e instanceof MemoryFault)) throw e;
+    if ((e.kind !== 'translation' && e.kind !== 'access-flag') || this.pagefaultDisabled > 0 || (hi & 0x00800000) !== 0) return -1;
+    const untagged = BigInt.asUintN(64, BigInt.asIntN(56, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
+    if (this.k.as.handleFault(untagged, write ? 'write' : 'read') !== 'mapped') return -1;
+    try {
+      return this.mmu.translateUnprivileged(lo, hi, write);
+    } catch (e2) {
+      if (e2 instanceof MemoryFault) return -1;
+      throw e2;
     }
   }
 
@@ -327,7 +326,7 @@ export class UserAccess {
       async = !sync;
     }
     const pages = Math.ceil(((lo & 0xfff) + n) / PAGE) + 1;
-    if (this.offs.length < pages) this.offs = new Int32Array(Math.max(pages, this.offs.length * 2));
+    if (this.offs.length < pages) this.offs = new Float64Array(Math.max(pages, this.offs.length * 2));
     const offs = this.offs;
     this.badKind = BAD_NONE;
     this.mismatch = n;
@@ -422,7 +421,6 @@ export class UserAccess {
   private lastView = new Uint8Array(0);
   private lastViewOff = 0;
   private lastViewLen = 0;
-
 
   /** RAM [bytes of the last scan, from..to) into kbuf at the same indexes. */
   private copyOut(kbuf: Uint8Array, lo: number, from: number, to: number): void {
