@@ -43,6 +43,34 @@ export interface WriteAops {
 export type PerformWrite = (k: Kernel, iocb: Kiocb, i: IovIter, aops: WriteAops) => number;
 
 /**
+ * The buffered I/O routines a kernel uses: what a kernel version profile (a later issue)
+ * replaces. Each is one Linux function; the default is the v6.14+ set.
+ */
+export interface BufferedIo {
+  generic_perform_write: PerformWrite;
+  /** tmpfs's address_space_operations (write_begin/write_end). */
+  shmem_aops: WriteAops;
+  shmem_file_read_iter: (k: Kernel, iocb: Kiocb, to: IovIter) => number;
+}
+
+const profiles = new WeakMap<Kernel, BufferedIo>();
+
+/** The kernel's buffered I/O routines (the v6.14+ ones unless a profile was set). */
+export function bufferedIo(k: Kernel): BufferedIo {
+  let p = profiles.get(k);
+  if (!p) {
+    p = { generic_perform_write, shmem_aops: SHMEM_AOPS, shmem_file_read_iter };
+    profiles.set(k, p);
+  }
+  return p;
+}
+
+/** Replaces some of a kernel's buffered I/O routines (a kernel version profile). */
+export function setBufferedIo(k: Kernel, routines: Partial<BufferedIo>): void {
+  profiles.set(k, { ...bufferedIo(k), ...routines });
+}
+
+/**
  * shmem_write_begin (mm/shmem.c): shmem_get_folio(SGP_WRITE) allocates the page if the file has
  * none there (-ENOSPC when the tmpfs is full).
  */
@@ -145,13 +173,14 @@ export function file_update_time(k: Kernel, inode: Inode): void {
 /**
  * shmem_file_write_iter (mm/shmem.c): generic_write_checks, file_update_time, then
  * generic_perform_write (also for O_DIRECT, as tmpfs has done since Linux 6.6: "trivial support
- * for direct IO"). `performWrite` selects the generic_perform_write of a kernel profile.
+ * for direct IO"), each as the kernel's profile has it (bufferedIo).
  */
-export function shmem_file_write_iter(k: Kernel, iocb: Kiocb, from: IovIter, performWrite: PerformWrite = generic_perform_write): number {
+export function shmem_file_write_iter(k: Kernel, iocb: Kiocb, from: IovIter): number {
   const ret = generic_write_checks(k, iocb, from);
   if (ret <= 0) return ret;
   file_update_time(k, iocb.file.inode);
-  return performWrite(k, iocb, from, SHMEM_AOPS);
+  const io = bufferedIo(k);
+  return io.generic_perform_write(k, iocb, from, io.shmem_aops);
 }
 
 /**

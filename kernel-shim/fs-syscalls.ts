@@ -9,7 +9,7 @@ import {
 } from './errno.js';
 import { IovIter, MAX_RW_COUNT } from './iov_iter.js';
 import { pipe_read, pipe_write } from './pipe.js';
-import { file_accessed, initSyncKiocb, shmem_file_read_iter, shmem_file_write_iter, shmem_truncate, type PerformWrite, generic_perform_write } from './filemap.js';
+import { bufferedIo, file_accessed, initSyncKiocb, shmem_file_write_iter, shmem_truncate } from './filemap.js';
 import type { MappedFile, MmapTarget } from './mm.js';
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_NO_AUTOMOUNT, AT_REMOVEDIR, AT_SYMLINK_NOFOLLOW, FASYNC, FMODE_CAN_ODIRECT, FMODE_CAN_READ, FMODE_CAN_WRITE,
@@ -21,12 +21,6 @@ import {
 
 const s32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
 const u32 = (v: bigint): number => Number(BigInt.asUintN(32, v));
-
-/** The generic_perform_write the tmpfs uses (a kernel version profile may replace it). */
-export let performWrite: PerformWrite = generic_perform_write;
-export function setPerformWrite(fn: PerformWrite): void {
-  performWrite = fn;
-}
 
 // ---- read and write
 
@@ -83,7 +77,7 @@ function readIter(k: Kernel, f: OpenFile, pos: bigint, to: IovIter): { ret: numb
   if (f.inode.isDir) return { ret: -EISDIR, pos };
   if (f.inode.attr) return sysfsRead(k, f.inode.attr, pos, to);
   const iocb = initSyncKiocb(f, pos);
-  const ret = shmem_file_read_iter(k, iocb, to);
+  const ret = bufferedIo(k).shmem_file_read_iter(k, iocb, to);
   return { ret, pos: iocb.pos };
 }
 
@@ -94,7 +88,7 @@ function writeIter(k: Kernel, f: OpenFile, pos: bigint, from: IovIter): { ret: n
   if (f.inode.chardev) return { ret: from.count, pos };
   if (f.inode.attr) return sysfsWrite(k, f.inode.attr, pos, from);
   const iocb = initSyncKiocb(f, pos);
-  const ret = shmem_file_write_iter(k, iocb, from, performWrite);
+  const ret = shmem_file_write_iter(k, iocb, from);
   return { ret, pos: ret > 0 ? iocb.pos : pos };
 }
 

@@ -11,9 +11,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runUserProgram, USER } from './helpers/user.js';
-import { generic_perform_write, initSyncKiocb, SHMEM_AOPS, type WriteAops } from '../kernel-shim/filemap.js';
+import { generic_perform_write, initSyncKiocb, setBufferedIo, SHMEM_AOPS, type WriteAops } from '../kernel-shim/filemap.js';
 import { IovIter } from '../kernel-shim/iov_iter.js';
-import { sysOpenat } from '../kernel-shim/fs-syscalls.js';
+import { sysOpenat, sysReadWrite } from '../kernel-shim/fs-syscalls.js';
 import { mmapFlags, openFlags, printstrn, quote, symbolicMode, taggedAddrCtrl } from '../kernel-shim/strace.js';
 
 const expected = (name: string): string => readFileSync(join(USER, `${name}.expected`), 'utf8');
@@ -129,5 +129,11 @@ describe('generic_perform_write with a write_end that refuses short copies', () 
     expect(refusals).toBeGreaterThan(0);
     expect(file.inode.size).toBe(128n);
     expect(iocb.pos).toBe(128n);
+    // The same through write(2), with the refusing write_end installed as the kernel's profile.
+    refusals = 0;
+    setBufferedIo(k, { shmem_aops: refusing });
+    expect(sysReadWrite(k, true, BigInt(fd), p + 64n, 128n)).toBe(64);
+    expect(refusals).toBeGreaterThan(0);
+    expect(file.pos).toBe(64n);
   });
 });

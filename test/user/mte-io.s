@@ -140,6 +140,45 @@ main:
         SYS SYS_lseek
         SHOW pos_after_short_read
 
+        SAY "[O_DIRECT on tmpfs: recorded, and served by the same loops]"
+        adr x0, f_direct
+        bl path
+        mov x1, x0
+        mov x0, #AT_FDCWD
+        ldr x2, =(O_RDWR | O_CREAT | O_DIRECT)
+        mov x3, #0600
+        SYS SYS_openat
+        mov x20, x0
+        mov x0, x20
+        mov x1, #3
+        SYS SYS_fcntl
+        and x0, x0, #O_DIRECT
+        SHOWX getfl_o_direct, x0
+        mov x0, x20
+        ldr x1, =P + 14
+        mov x2, #8
+        SYS SYS_write
+        SHOW direct_write_p14_8
+        mov x0, x20
+        SYS SYS_close
+
+        SAY "[a buffer running into an unmapped page]"
+        ldr x0, =P + 0x1000
+        mov x1, #0x1000
+        SYS SYS_munmap
+        RESET
+        RW SYS_write, 0xff8, 16
+        SHOW write_short
+        SIZE
+        mov x0, x19
+        ldr x1, =P + 0xff8
+        mov x2, #16
+        mov x3, #0
+        SYS SYS_pread64
+        SHOW pread_short
+        RW SYS_write, 0x1000, 16
+        SHOW write_unmapped
+
         SAY "[async: the kernel's copies are not checked]"
         mov x0, #PR_SET_TAGGED_ADDR_CTRL
         ldr x1, =(PR_TAGGED_ADDR_ENABLE | PR_MTE_TCF_ASYNC | (0xfffe << PR_MTE_TAG_SHIFT))
@@ -170,7 +209,8 @@ main:
 
         .ltorg
         .section .rodata
-f_io:   .asciz "mte-io"
+f_io:     .asciz "mte-io"
+f_direct: .asciz "mte-io-direct"
         .bss
         .balign 16
 STATBUF: .skip 128
