@@ -118,7 +118,7 @@ describe('generic_perform_write with a write_end that refuses short copies', () 
         return SHMEM_AOPS.writeEnd(kk, file, pos, len, copied, page);
       },
     };
-    const path = 0x30001000n;
+    const path = 0x30000800n;
     k.as.writeInitial(path, new TextEncoder().encode('/tmp/refuse\0'));
     const fd = sysOpenat(k, -100n, path, 0o102n, 0o600n);
     expect(fd).toBeGreaterThanOrEqual(0);
