@@ -308,13 +308,18 @@ export function sysLseek(k: Kernel, fd: bigint, offsetArg: bigint, whenceArg: bi
 /** mapping_seek_hole_data over a tmpfs file's pages: a page present is data, a missing page a hole. */
 function seekHoleData(inode: Inode, start: bigint, end: bigint, data: boolean): bigint | number {
   const P = BigInt(PAGE_SIZE);
-  let pos = start;
-  while (pos < end) {
-    const present = inode.pages.has(Number(pos / P));
-    if (present === data) return pos;
-    pos = (pos / P + 1n) * P;
+  const first = Number(start / P);
+  if (data) {
+    let best: number | undefined;
+    for (const index of inode.pages.keys()) if (index >= first && (best === undefined || index < best)) best = index;
+    if (best === undefined) return -ENXIO;
+    const at = best === first ? start : BigInt(best) * P;
+    return at < end ? at : -ENXIO;
   }
-  return data ? -ENXIO : end;
+  let index = first;
+  while (inode.pages.has(index)) index++;
+  const at = index === first ? start : BigInt(index) * P;
+  return at < end ? at : end;
 }
 
 /** ftruncate(2): do_sys_ftruncate → do_ftruncate: only regular files open for writing. */

@@ -2,10 +2,12 @@
 // inodes, open file descriptions, the descriptor table, path lookup, and the one writable file
 // system, an in-memory tmpfs mounted at /tmp.
 //
-// The name space is "/" holding only the directory "tmp", where the tmpfs is mounted (mode 1777,
-// as distributions mount /tmp). Nothing outside /tmp exists: a lookup there fails with ENOENT,
-// and so does creating a name in "/" (the brief's rule; a real root file system would say EROFS
-// or EACCES). The process is root, so permission bits never refuse anything.
+// The name space is "/" holding "tmp", where the tmpfs is mounted (mode 1777, as distributions
+// mount /tmp), "dev" with the character devices null (1:3) and zero (1:5) (drivers/char/mem.c),
+// and an empty "sys" to mount sysfs on. Nothing else exists: a lookup elsewhere fails with
+// ENOENT, and so does creating a name outside the tmpfs (the brief's rule; a real root file
+// system would say EROFS or EACCES). The process is root, so permission bits never refuse
+// anything.
 //
 // Descriptors 0, 1 and 2 are pipes (S_IFIFO) whose other ends are the host's stdin, stdout and
 // stderr: read-only and write-only, not seekable, not terminals (TCGETS gives ENOTTY, so a libc
@@ -16,8 +18,6 @@
 // file size up to MAX_LFS_FILESIZE (2^63 - 1). A file's pages are its page cache, and they are
 // frames of guest RAM, as in Linux: a hole costs nothing and reads as zeros, and a MAP_SHARED
 // mapping maps the very frames read() and write() use, allocation tags included.
-//
-// /dev holds the character devices null (1:3) and zero (1:5) (drivers/char/mem.c).
 
 import type { OutputSink } from '../emulator/devices/output.js';
 import { EBADF, EBUSY, EISDIR, EMFILE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, ENOTEMPTY } from './errno.js';

@@ -19,7 +19,7 @@ import { mmapFlags, openFlags, printstrn, quote, symbolicMode, taggedAddrCtrl } 
 const expected = (name: string): string => readFileSync(join(USER, `${name}.expected`), 'utf8');
 
 describe('syscalls through user programs', () => {
-  it.each(['files', 'memory', 'misc', 'madvise', 'mte-io'])('%s prints what Linux gives', (name) => {
+  it.each(['files', 'memory', 'misc', 'madvise', 'limits', 'mte-io'])('%s prints what Linux gives', (name) => {
     const r = runUserProgram(name);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
