@@ -986,7 +986,12 @@ dump_frame:
         adr x0, rec_msg
         bl puts_end
         add x20, x19, #SC_RESERVED
-4:      mov w0, #' '
+4:      ldr w0, [x20]
+        ldr w1, =0x46508001
+        cmp w0, w1
+        // fpsimd_context: the oracle's CPU has FP/SIMD, granule's has none (not printed).
+        b.eq 6f
+        mov w0, #' '
         bl putc
         ldr w0, [x20]
         bl print_hex
@@ -994,7 +999,7 @@ dump_frame:
         bl putc
         ldr w0, [x20, #4]
         bl print_udec
-        ldr w0, [x20]
+6:      ldr w0, [x20]
         cbz w0, 5f
         ldr w0, [x20, #4]
         cbz w0, 5f
