@@ -587,7 +587,9 @@ export function mmapTarget(k: Kernel, fd: number): MmapTarget | number {
         return pa;
       },
       putPage: (pa: number) => files.putMapped(pa),
-      punch: (index: bigint) => files.punchPage(inode, Number(index)),
+      punch(from: bigint, to: bigint): void {
+        for (const index of [...inode.pages.keys()]) if (index >= from && index < to) files.punchPage(inode, index);
+      },
     };
   };
   return { readable: f.readable, writable: f.writable, kind, open };

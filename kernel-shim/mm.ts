@@ -114,8 +114,8 @@ export interface MappedFile {
   fault(index: bigint): number | undefined;
   /** Drops a page-table reference to a page-cache frame. */
   putPage(pa: number): void;
-  /** Frees page `index` of the file, leaving a hole (MADV_REMOVE: shmem_fallocate PUNCH_HOLE). */
-  punch(index: bigint): void;
+  /** Frees the file's pages [from, to), leaving a hole (MADV_REMOVE: shmem_fallocate PUNCH_HOLE). */
+  punch(from: bigint, to: bigint): void;
 }
 
 /** What mmap finds behind a descriptor (the VFS decides; fs-syscalls.ts). */
@@ -140,6 +140,8 @@ export class AddressSpace {
   brk = 0n;
   /** Frames of PROT_NONE pages, by page address (their PTEs are removed). */
   private readonly parked = new Map<bigint, number>();
+  /** Pages that have a frame (a PTE or a parked frame): what zapping visits (page tables are sparse). */
+  private readonly present = new Set<bigint>();
 
   constructor(
     readonly m: Machine,
@@ -185,6 +187,7 @@ export class AddressSpace {
 
   /** Frees the page at va of `v`: its PTE (with TLB invalidation) or its parked frame. */
   private zapPage(va: bigint, v: Vma): void {
+    this.present.delete(va);
     const pa = this.pt.unmap(va);
     if (pa !== undefined) {
       this.flushPage(va);
@@ -195,6 +198,15 @@ export class AddressSpace {
       this.parked.delete(va);
       this.putFrame(parked, v);
     }
+  }
+
+  /** The pages of [from, to) that have a frame, cheaply even when the range is huge and sparse. */
+  private presentIn(from: bigint, to: bigint): bigint[] {
+    const out: bigint[] = [];
+    if ((to - from) / PAGE <= BigInt(this.present.size)) {
+      for (let va = from; va < to; va += PAGE) if (this.present.has(va)) out.push(va);
+    } else for (const va of this.present) if (va >= from && va < to) out.push(va);
+    return out;
   }
 
   /** A frame a page table let go of: a shared file page goes back to the page cache, the rest is freed. */
@@ -222,7 +234,7 @@ export class AddressSpace {
       if (v.end > end) keep.push(this.piece(v, end, v.end));
       const from = v.start > start ? v.start : start;
       const to = v.end < end ? v.end : end;
-      for (let va = from; va < to; va += PAGE) this.zapPage(va, v);
+      for (const va of this.presentIn(from, to)) this.zapPage(va, v);
       v.file?.unref();
     }
     this.vmas.length = 0;
@@ -238,7 +250,7 @@ export class AddressSpace {
   unmapMapping(key: object, index: number, end = Infinity, evenCows = true): void {
     for (const v of this.vmas) {
       if (!v.file || v.file.key !== key || (!v.shared && !evenCows)) continue;
-      for (let va = v.start; va < v.end; va += PAGE) {
+      for (const va of this.presentIn(v.start, v.end)) {
         const i = Number(v.pgoff! + (va - v.start) / PAGE);
         if (i >= index && i < end) this.zapPage(va, v);
       }
@@ -270,6 +282,7 @@ export class AddressSpace {
     const pa = this.frames.alloc();
     if (pa === undefined) throw new OutOfMemory('out of guest memory');
     this.pt.map(pageDown(va), pa, this.pageProt(vma));
+    this.present.add(pageDown(va));
   }
 
   /**
@@ -303,6 +316,7 @@ export class AddressSpace {
   private fileFault(page: bigint, vma: Vma): FaultResult {
     const pa = vma.file!.fault(vma.pgoff! + (page - vma.start) / PAGE);
     if (pa === undefined) return 'sigbus';
+    this.present.add(page);
     if (vma.shared) {
       this.pt.map(page, pa, this.pageProt(vma));
       return 'mapped';
@@ -332,7 +346,7 @@ export class AddressSpace {
   /** Re-describes the pages of [from, to) after a VMA's protection changed (change_protection). */
   private reprotect(from: bigint, to: bigint, nv: Vma): void {
     const accessible = AddressSpace.accessible(nv.prot);
-    for (let va = from; va < to; va += PAGE) {
+    for (const va of this.presentIn(from, to)) {
       const entry = this.pt.lookup(va);
       if (entry) {
         if (accessible) this.pt.protect(va, this.pageProt(nv));
@@ -596,7 +610,7 @@ export class AddressSpace {
         if (v.locked && behavior === MADV_DONTNEED) return -EINVAL;
         // A shared page keeps its contents: only the PTEs go, and the next touch maps the same
         // page-cache page again (anonymous shared memory is shmem in Linux: its pages stay too).
-        if (!v.shared || v.file) for (let va = from; va < to; va += PAGE) this.zapPage(va, v);
+        if (!v.shared || v.file) for (const va of this.presentIn(from, to)) this.zapPage(va, v);
         return 0;
       case MADV_FREE:
         // Lazy free: pages may be reclaimed under memory pressure, which never comes here.
@@ -608,10 +622,8 @@ export class AddressSpace {
         if (v.locked) return -EINVAL;
         if (!v.shared && !v.file) return -EINVAL;
         if (!v.shared || (v.prot & PROT_WRITE) === 0) return -EACCES;
-        for (let va = from; va < to; va += PAGE) {
-          if (v.file) v.file.punch(v.pgoff! + (va - v.start) / PAGE);
-          else this.zapPage(va, v);
-        }
+        if (v.file) v.file.punch(v.pgoff! + (from - v.start) / PAGE, v.pgoff! + (to - v.start) / PAGE);
+        else for (const va of this.presentIn(from, to)) this.zapPage(va, v);
         return 0;
       case MADV_WIPEONFORK:
         if (v.shared) return -EINVAL;
