@@ -15,8 +15,12 @@ export class SetAssocCache {
   private readonly age: Float64Array;
   private readonly dirty: Uint8Array;
   private clock = 0;
-  /** The last line looked up: it is the most recently used one, so a repeat changes nothing. */
+  /**
+   * The two lines looked up last. A hit on them needs no LRU update: nothing else was touched
+   * since, so their order against every other line is already right (a miss forgets them).
+   */
   private lastLine = -1;
+  private prevLine = -1;
   readonly stats = { hits: 0, misses: 0, writebacks: 0 };
 
   constructor(
@@ -37,6 +41,14 @@ export class SetAssocCache {
       if (write) this.markDirty(line);
       return true;
     }
+    if (line === this.prevLine) {
+      this.prevLine = this.lastLine;
+      this.lastLine = line;
+      this.stats.hits++;
+      if (write) this.markDirty(line);
+      return true;
+    }
+    this.prevLine = this.lastLine;
     this.lastLine = line;
     const base = (line % this.sets & this.setMask) * this.ways;
     const tags = this.tags;
@@ -56,6 +68,8 @@ export class SetAssocCache {
       }
     }
     this.stats.misses++;
+    // The victim may be the other remembered line.
+    if (tags[victim] === this.prevLine) this.prevLine = -1;
     if (tags[victim] >= 0 && this.dirty[victim]) this.stats.writebacks++;
     tags[victim] = line;
     this.age[victim] = now;
@@ -78,6 +92,7 @@ export class SetAssocCache {
   invalidateAll(): void {
     this.tags.fill(-1);
     this.lastLine = -1;
+    this.prevLine = -1;
   }
 }
 
@@ -93,10 +108,14 @@ const VPN_SPAN = 2 ** 44;
 
 export class TlbModel {
   private readonly pages: SetAssocCache;
-  private readonly blocks: { key: number; size: number; asid: number; age: number }[] = [];
+  /** Block entries: the page numbers [start, end) they cover. */
+  private readonly blocks: { start: number; end: number; asid: number; age: number }[] = [];
   private readonly maxBlocks: number;
-  private lastVpn = -1;
-  private lastAsid = -1;
+  /** The two pages looked up last (an access stream and the one it copies to): hits that change nothing. */
+  private mruVpn0 = -1;
+  private mruAsid0 = -1;
+  private mruVpn1 = -1;
+  private mruAsid1 = -1;
   private clock = 0;
   readonly stats = { hits: 0, misses: 0 };
 
@@ -107,12 +126,17 @@ export class TlbModel {
 
   /** Looks up page `vpn` for `asid`; returns true on a hit. A miss does not fill: call insert(). */
   lookup(vpn: number, asid: number): boolean {
-    if (vpn === this.lastVpn && asid === this.lastAsid) {
+    if (vpn === this.mruVpn0 && asid === this.mruAsid0) {
       this.stats.hits++;
       return true;
     }
+    if (vpn === this.mruVpn1 && asid === this.mruAsid1) {
+      this.stats.hits++;
+      this.recent(vpn, asid);
+      return true;
+    }
     for (const b of this.blocks) {
-      if (Math.floor(vpn / 2 ** (b.size - 12)) === b.key && (b.asid < 0 || b.asid === asid)) {
+      if (vpn >= b.start && vpn < b.end && (b.asid < 0 || b.asid === asid)) {
         b.age = ++this.clock;
         this.hit(vpn, asid);
         return true;
@@ -130,32 +154,42 @@ export class TlbModel {
     return false;
   }
 
+  private recent(vpn: number, asid: number): void {
+    this.mruVpn1 = this.mruVpn0;
+    this.mruAsid1 = this.mruAsid0;
+    this.mruVpn0 = vpn;
+    this.mruAsid0 = asid;
+  }
+
   private hit(vpn: number, asid: number): void {
     this.stats.hits++;
-    this.lastVpn = vpn;
-    this.lastAsid = asid;
+    this.recent(vpn, asid);
   }
 
   /** Fills the entry for a walk result: a page or a block of 2^sizeLog2 bytes, global or not. */
   insert(vpn: number, asid: number, sizeLog2: number, global: boolean): void {
     if (sizeLog2 > 12) {
-      const key = Math.floor(vpn / 2 ** (sizeLog2 - 12));
+      const pages = 2 ** (sizeLog2 - 12);
+      const start = Math.floor(vpn / pages) * pages;
       if (this.blocks.length >= this.maxBlocks) {
         let v = 0;
         for (let i = 1; i < this.blocks.length; i++) if (this.blocks[i].age < this.blocks[v].age) v = i;
         this.blocks.splice(v, 1);
       }
-      this.blocks.push({ key, size: sizeLog2, asid: global ? -1 : asid & 0xff, age: ++this.clock });
+      this.blocks.push({ start, end: start + pages, asid: global ? -1 : asid & 0xff, age: ++this.clock });
     } else {
       this.pages.access((global ? 256 : asid & 0xff) * VPN_SPAN + vpn, false);
     }
-    this.lastVpn = vpn;
-    this.lastAsid = asid;
+    // A page evicted by this fill may be one of the two remembered: forget them.
+    this.mruVpn1 = -1;
+    this.mruVpn0 = vpn;
+    this.mruAsid0 = asid;
   }
 
   invalidateAll(): void {
     this.pages.invalidateAll();
     this.blocks.length = 0;
-    this.lastVpn = -1;
+    this.mruVpn0 = -1;
+    this.mruVpn1 = -1;
   }
 }
