@@ -137,7 +137,10 @@ export class UserAccess {
   private readonly f64: Float64Array;
   private readonly ram: ArrayBuffer;
   // The machine's parts the hot path touches, without the property chains.
-  private readonly mmu: Mmu;
+  /** The machine's memory path, read each time: a timed machine swaps in a TimedMmu. */
+  private get mmu(): Mmu {
+    return this.k.m.mmu;
+  }
   private readonly tags: Uint8Array;
   private readonly bytes: Uint8Array;
   private lastTcr = -1n;
@@ -147,7 +150,6 @@ export class UserAccess {
 
   constructor(private readonly k: Kernel) {
     const { tags, bytes } = k.m.mem;
-    this.mmu = k.m.mmu;
     this.tags = tags;
     this.bytes = bytes;
     this.f64 = new Float64Array(tags.buffer, tags.byteOffset, tags.length >>> 3);

@@ -26,6 +26,13 @@ describe('syscalls through user programs', () => {
     expect(r.stdout).toBe(expected(name));
   });
 
+  // Regression: the uaccess path must follow the machine's memory path when timing swaps it in.
+  it('mte-io gives the same results with the cortex-a510 timing model on', () => {
+    const r = runUserProgram('mte-io', { cpu: 'cortex-a510' });
+    expect(r.machine.timing).toBeDefined();
+    expect(r.stdout).toBe(expected('mte-io'));
+  });
+
   it('mte-mm prints what Linux gives, then dies of SIGBUS past the end of its file mapping', () => {
     const r = runUserProgram('mte-mm', { strace: true });
     expect(r.stdout).toBe(expected('mte-mm'));

@@ -1,6 +1,7 @@
 // Running the syscall test programs (test/user/*.s) in granule's user mode, functional (no
 // timing model), with BufferSink outputs.
 
+import { resolveTimingConfig } from '../../emulator/timing/config.js';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BufferSink } from '../../emulator/devices/output.js';
@@ -21,7 +22,7 @@ export interface Run {
 }
 
 /** Runs test/user/NAME.s in granule's user mode (functional) until it ends. */
-export function runUserProgram(name: string, opts: { argv?: string[]; strace?: boolean; seed?: number; stdin?: Uint8Array } = {}): Run {
+export function runUserProgram(name: string, opts: { argv?: string[]; strace?: boolean; seed?: number; stdin?: Uint8Array; cpu?: string } = {}): Run {
   const elf = assembleProgram(join(USER, `${name}.s`));
   const stdout = new BufferSink();
   const stderr = new BufferSink();
@@ -39,6 +40,8 @@ export function runUserProgram(name: string, opts: { argv?: string[]; strace?: b
     },
     strace: opts.strace ? (line) => trace.push(line) : undefined,
   });
+  // With a timing model the machine swaps its memory path (as `granule run` does by default).
+  if (opts.cpu) machine.setTiming(resolveTimingConfig(opts.cpu));
   for (let i = 0; i < 100 && !kernel.end; i++) machine.run(1 << 22);
   return { stdout: stdout.text(), stderr: stderr.text(), trace, status: kernel.end?.kind === 'exit' ? kernel.end.status : undefined, machine, kernel };
 }
