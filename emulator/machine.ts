@@ -109,22 +109,17 @@ export class Machine {
   setTiming(config: TimingConfig | undefined): void {
     if (!config) {
       this.timing = undefined;
-      if (this.mmu instanceof TimedMmu) this.replaceMmu(new Mmu(this.mem, this.cpu, this.mmu.tlb.capacity));
+      if (this.mmu instanceof TimedMmu) Object.setPrototypeOf(this.mmu, Mmu.prototype);
       this.cpu.hooks.counter = () => BigInt(this.instructions);
       return;
     }
-    if (!(this.mmu instanceof TimedMmu)) this.replaceMmu(new TimedMmu(this.mem, this.cpu, this.mmu.tlb.capacity));
+    // The Mmu object becomes a TimedMmu in place: whoever holds a reference to it (the kernel
+    // shim's uaccess does) keeps using the one memory path, now reporting.
+    if (!(this.mmu instanceof TimedMmu)) Object.setPrototypeOf(this.mmu, TimedMmu.prototype);
     const model = new TimingModel(config, this.cpu, this.mem);
-    (this.mmu as TimedMmu).timing = model;
+    (this.mmu as TimedMmu).attach(model);
     this.timing = model;
     this.cpu.hooks.counter = () => BigInt(Math.floor(model.cycles()));
-  }
-
-  /** Moves the memory path's state (TLB, host TLB, code pages, counters) into `next`. */
-  private replaceMmu(next: Mmu): void {
-    Object.assign(next, this.mmu);
-    (this as { mmu: Mmu }).mmu = next;
-    this.cpu.mmu = next;
   }
 
   /** Lets a TypeScript handler own the vector entry at `address` (e.g. VBAR_EL1 + 0x400). */
