@@ -70,8 +70,7 @@ export class BranchPredictor {
     let p = predictTaken === taken ? Prediction.Correct : Prediction.Mispredict;
     if (taken) {
       this.stats.taken++;
-      if (p === Prediction.Correct && !this.btbLookup(pcLo, pcHi, tLo, tHi)) p = Prediction.BtbMiss;
-      this.btbInsert(pcLo, pcHi, tLo, tHi);
+      if (!this.btb(pcLo, pcHi, tLo, tHi) && p === Prediction.Correct) p = Prediction.BtbMiss;
     }
     this.count(p);
     return p;
@@ -82,8 +81,7 @@ export class BranchPredictor {
     this.stats.branches++;
     this.stats.taken++;
     if (call) this.push(pcLo + 4, pcLo + 4 > 0xffffffff ? pcHi + 1 : pcHi);
-    const p = this.btbLookup(pcLo, pcHi, tLo, tHi) ? Prediction.Correct : Prediction.BtbMiss;
-    this.btbInsert(pcLo, pcHi, tLo, tHi);
+    const p = this.btb(pcLo, pcHi, tLo, tHi) ? Prediction.Correct : Prediction.BtbMiss;
     this.count(p);
     return p;
   }
@@ -94,9 +92,8 @@ export class BranchPredictor {
     this.stats.taken++;
     this.stats.indirect++;
     if (call) this.push(pcLo + 4, pcLo + 4 > 0xffffffff ? pcHi + 1 : pcHi);
-    const p = this.btbLookup(pcLo, pcHi, tLo, tHi) ? Prediction.Correct : Prediction.Mispredict;
+    const p = this.btb(pcLo, pcHi, tLo, tHi) ? Prediction.Correct : Prediction.Mispredict;
     if (p !== Prediction.Correct) this.stats.indirectMispredicts++;
-    this.btbInsert(pcLo, pcHi, tLo, tHi);
     this.count(p);
     return p;
   }
@@ -134,32 +131,29 @@ export class BranchPredictor {
     return ((pcLo >>> 2) % this.btbSets) * this.btbWays;
   }
 
-  private btbLookup(pcLo: number, pcHi: number, tLo: number, tHi: number): boolean {
+  /**
+   * Looks up the BTB for the taken branch at pc and trains it with the real target (one scan):
+   * returns whether it held that target.
+   */
+  private btb(pcLo: number, pcHi: number, tLo: number, tHi: number): boolean {
     const key = pcHi * 4294967296 + (pcLo >>> 0);
     const base = this.btbIndex(pcLo);
-    for (let i = base; i < base + this.btbWays; i++) {
-      if (this.btbTag[i] === key) {
-        this.btbAge[i] = ++this.clock;
-        return this.btbTargetLo[i] === tLo >>> 0 && this.btbTargetHi[i] === tHi >>> 0;
-      }
-    }
-    return false;
-  }
-
-  private btbInsert(pcLo: number, pcHi: number, tLo: number, tHi: number): void {
-    const key = pcHi * 4294967296 + (pcLo >>> 0);
-    const base = this.btbIndex(pcLo);
+    const tag = this.btbTag;
     let victim = base;
     for (let i = base; i < base + this.btbWays; i++) {
-      if (this.btbTag[i] === key) {
-        victim = i;
-        break;
+      if (tag[i] === key) {
+        this.btbAge[i] = ++this.clock;
+        if (this.btbTargetLo[i] === tLo >>> 0 && this.btbTargetHi[i] === tHi >>> 0) return true;
+        this.btbTargetLo[i] = tLo >>> 0;
+        this.btbTargetHi[i] = tHi >>> 0;
+        return false;
       }
       if (this.btbAge[i] < this.btbAge[victim]) victim = i;
     }
-    this.btbTag[victim] = key;
+    tag[victim] = key;
     this.btbTargetLo[victim] = tLo >>> 0;
     this.btbTargetHi[victim] = tHi >>> 0;
     this.btbAge[victim] = ++this.clock;
+    return false;
   }
 }

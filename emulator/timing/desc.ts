@@ -48,8 +48,8 @@ export class TimingDesc {
   /** 1 when the run loop must call the model after issue (memory, control flow, serializing). */
   special = 0;
   /**
-   * 1 for the in-order core's fast path: one µop, no pipeline to book, not SingleIssue nor
-   * RetireOOO, sources in slots 0-2 only, results in d0/d1 only, latency ≥ 1.
+   * 1 for the in-order core's fast path: one µop, at most one pipeline use of one cycle, not
+   * SingleIssue nor RetireOOO, sources in slots 0-2 only, results in d0/d1 only, latency ≥ 1.
    */
   simple = 0;
 }
@@ -94,7 +94,7 @@ export function buildDesc(word: number, row: number, entries: Record<SchedClass,
   [d.g0, d.g1, d.g2] = [...kept.map((u) => groupIndex(u.group)), -1, -1, -1];
   [d.c0, d.c1, d.c2] = [...kept.map((u) => u.cycles), 0, 0, 0];
   d.simple =
-    d.uops === 1 && d.g0 < 0 && !d.singleIssue && !d.retireOOO && d.s3 === REG_NONE && d.d2 === REG_SINK && d.d3 === REG_SINK && d.firstWB >= 1 && d.lat === Math.max(d.l0, d.l1)
+    d.uops === 1 && d.g1 < 0 && (d.g0 < 0 || d.c0 === 1) && !d.singleIssue && !d.retireOOO && d.s3 === REG_NONE && d.d2 === REG_SINK && d.d3 === REG_SINK && d.firstWB >= 1 && d.lat === Math.max(d.l0, d.l1)
       ? 1
       : 0;
   return d;

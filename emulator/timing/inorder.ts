@@ -59,11 +59,17 @@ export class InOrderCore implements CoreModel {
     if (x > t) t = x;
     x = this.lastWB - d.firstWB;
     if (x > t) t = x;
+    const g = d.g0;
+    if (g >= 0) {
+      x = this.units.earliest(g);
+      if (x > t) t = x;
+    }
     if (t > base) this.stalled(d, base, t);
     if (t > this.cycle) {
       this.cycle = t;
       this.bw = this.width - 1;
     } else this.bw--;
+    if (g >= 0) this.units.take(g, t, 1);
     r[d.d0] = t + d.l0;
     r[d.d1] = t + d.l1;
     this.lastWB = t + d.lat;
@@ -79,6 +85,7 @@ export class InOrderCore implements CoreModel {
       const s = r[d.s0] === t ? d.s0 : r[d.s1] === t ? d.s1 : d.s2;
       cause = this.memReady[s] === t ? Stall.Memory : Stall.Dependency;
     } else if (this.lastWB - d.firstWB === t) cause = Stall.WritebackOrder;
+    else if (d.g0 >= 0 && this.units.earliest(d.g0) === t) cause = Stall.Resource;
     this.stalls[cause] += t - base;
   }
 

@@ -1,8 +1,10 @@
 // The memory path of a timed machine: the functional Mmu, unchanged, plus a report of every data
 // access to the timing model (virtual and physical address, size, direction, tag-check mode).
 // Only timed machines use this subclass, so the functional memory path keeps its exact code and
-// pays nothing for timing (DESIGN.md decision 8). Accesses made inside another access (the
-// 8-byte halves of a 16-byte access on the slow path) are reported once, by the outer one.
+// pays nothing for timing (DESIGN.md decision 8). Machine.setTiming turns the machine's own Mmu
+// object into one (its prototype changes; its identity and state stay), then attach() sets the
+// fields. Accesses made inside another access (the 8-byte halves of a 16-byte access on the
+// slow path) are reported once, by the outer one.
 
 import { ACC, F_IO, F_TAGGED, Mmu } from '../../mmu/access.js';
 import type { TimingModel } from './model.js';
@@ -11,6 +13,12 @@ export class TimedMmu extends Mmu {
   timing!: TimingModel;
   /** Nesting of public access calls: only the outermost reports. Reset after a fault. */
   private depth = 0;
+
+  /** Connects this memory path to a timing model. */
+  attach(model: TimingModel): void {
+    this.timing = model;
+    this.depth = 0;
+  }
 
   /** Clears the nesting count after an access threw (the run loop calls it when it catches). */
   resetDepth(): void {
