@@ -23,7 +23,9 @@ export class Tlb {
   constructor(readonly capacity = 1024) {}
 
   private static key(vaLo: number, vaHi: number, sizeLog2: number, asid: number): string {
-    const pageHi = sizeLog2 >= 32 ? vaHi >>> (sizeLog2 - 32) : vaHi;
+    // Callers pass the high half signed (the host TLB's canonical form) or unsigned (walk
+    // results): the key uses the unsigned value, so both find the same entry.
+    const pageHi = sizeLog2 >= 32 ? vaHi >>> (sizeLog2 - 32) : vaHi >>> 0;
     const pageLo = sizeLog2 >= 32 ? 0 : vaLo >>> sizeLog2;
     return `${sizeLog2}:${pageHi.toString(16)}:${pageLo.toString(16)}:${asid}`;
   }
