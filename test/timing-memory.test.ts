@@ -13,6 +13,8 @@ import type { Machine } from '../emulator/machine.js';
 import { collectStats } from '../emulator/stats.js';
 import { resolveTimingConfig, type CpuName } from '../emulator/timing/config.js';
 import type { TimingReport } from '../emulator/timing/model.js';
+import { KERNELS } from '../bench/timing/kernels.js';
+import { measureKernel } from '../bench/timing/measure.js';
 
 /** Assembles and loads `source` on a virt board with timing; returns it and the symbol table. */
 function load(source: string, cpu: CpuName | 'none', overrides?: unknown): { m: Machine; sym: (n: string) => bigint } {
@@ -314,6 +316,25 @@ describe('MTE costs', () => {
     // MMU off: Device memory has no tags, so LDG/STG do nothing and report nothing.
     runTo(m, sym('done'));
     expect(m.timing!.report().mte).toMatchObject({ tagLoads: 0, tagStores: 0 });
+  });
+});
+
+describe('configuration knobs', () => {
+  const cyclesPerIteration = (kernel: string, cpu: CpuName, overrides?: unknown): number => {
+    const k = KERNELS.find((x) => x.name === kernel)!;
+    const config = resolveTimingConfig(cpu, overrides);
+    return measureKernel(k, config).cyclesPerIteration;
+  };
+  it('an L1D hit latency adds to every load', () => {
+    // load-chain: 8 dependent loads an iteration.
+    expect(cyclesPerIteration('load-chain', 'cortex-a510', { memory: { l1d: { latency: 1 } } })).toBe(cyclesPerIteration('load-chain', 'cortex-a510') + 8);
+  });
+  it('tag stores cost mte.tagStoreCycles per granule', () => {
+    const base = cyclesPerIteration('stg-stream', 'neoverse-n2');
+    expect(cyclesPerIteration('stg-stream', 'neoverse-n2', { mte: { tagStoreCycles: 2 } })).toBeGreaterThan(base);
+  });
+  it('a scheduling class can be retimed', () => {
+    expect(cyclesPerIteration('mul-x-chain', 'cortex-a510', { sched: { mulX: { latency: 7 } } })).toBe(56);
   });
 });
 

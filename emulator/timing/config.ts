@@ -19,7 +19,10 @@ export interface CacheParams {
   ways: number;
   /** Line size in bytes (a power of two). */
   line: number;
-  /** Cycles added to an access that misses the level above and hits this one. */
+  /**
+   * Cycles added to an access that misses the level above and hits this one (for L1, added to
+   * every hit: 0 because the instruction's latency already is an L1 hit's).
+   */
   latency: number;
 }
 
@@ -27,7 +30,7 @@ export interface TlbParams {
   /** Entries (fully associative with LRU when `ways` equals `entries`). */
   entries: number;
   ways: number;
-  /** Cycles added when a lookup misses the level above and hits this one. */
+  /** Cycles added when a lookup misses the level above and hits this one (for L1 TLBs: every hit). */
   latency: number;
 }
 
@@ -39,9 +42,9 @@ export interface TimingConfig {
     kind: 'in-order' | 'out-of-order';
     /** µops issued (in-order) or dispatched (out-of-order) per cycle. */
     issueWidth: number;
-    /** Instructions decoded per cycle (out-of-order: MOPs; caps dispatch besides the µop width). */
+    /** Out-of-order only: instructions (MOPs) dispatched per cycle, besides the µop width. */
     decodeWidth: number;
-    /** Reorder window in µops (out-of-order only). */
+    /** Out-of-order only: the reorder window in µops. */
     robSize: number;
     /** Cycles from a mispredicted branch's execution until the right path issues again. */
     mispredictPenalty: number;
@@ -86,11 +89,13 @@ export interface TimingConfig {
     tagCache: { entries: number; ways: number; line: number };
     /** Cycles a tag check adds to a checked access whose tags hit the tag cache, per TCF mode. */
     checkCycles: { sync: number; async: number; asymm: number };
-    /** Extra cycles of a tag store (STG/ST2G/STZG/STZ2G/STGP/STGM/STZGM) besides its store cost. */
+    /**
+     * Extra cycles for each granule whose tag a tag store writes (STG/ST2G/STZG/STZ2G/STGP/
+     * STGM/STZGM, DC GVA/GZVA), besides the instruction's own cost (sched.ts).
+     */
     tagStoreCycles: number;
-    /** DC ZVA and DC GVA/GZVA: cycles to zero (and tag) one 64-byte block. */
-    dcZvaCycles: number;
-    dcGzvaCycles: number;
+    /** Extra cycles for each block DC ZVA, DC GZVA or STZGM zeroes, besides the instruction's own cost. */
+    dcZeroCycles: number;
   };
   /** Per instruction class: latency, µops, pipelines (sched.ts). */
   sched: SchedTable;
@@ -145,9 +150,8 @@ const CORTEX_A510: TimingConfig = {
     tagCache: { entries: 32, ways: 4, line: 64 }, // assumption: the tag cache is undocumented
     // perf-anchors.md §2.4: "charge no extra cycles for a tag check that hits".
     checkCycles: { sync: 0, async: 0, asymm: 0 },
-    tagStoreCycles: 0, // §2.6.5: tag stores are charged as stores
-    dcZvaCycles: 1, // llvm-mca-19: DC is a 1-cycle system op (WriteSys)
-    dcGzvaCycles: 1, // §2.3: DC GZVA = DC ZVA plus a tag write (the tag write goes through the tag cache)
+    tagStoreCycles: 0, // §2.6.5: tag stores are charged as stores (their tag lines go through the tag cache)
+    dcZeroCycles: 0, // llvm-mca 19: DC is a 1-cycle system op (WriteSys); the block is a store through L1D
   },
   sched: SCHED['cortex-a510'],
 };
@@ -202,8 +206,7 @@ const NEOVERSE_N2: TimingConfig = {
     tagCache: { entries: 64, ways: 4, line: 64 }, // assumption
     checkCycles: { sync: 0, async: 0, asymm: 0 },
     tagStoreCycles: 0,
-    dcZvaCycles: 1,
-    dcGzvaCycles: 1,
+    dcZeroCycles: 0,
   },
   sched: SCHED['neoverse-n2'],
 };

@@ -44,6 +44,12 @@ export class MemoryModel {
   private readonly iLine: number;
   private readonly tagLine: number;
   private readonly l2Latency: number;
+  private readonly l1dLatency: number;
+  private readonly l1iLatency: number;
+  private readonly dtlbLatency: number;
+  private readonly itlbLatency: number;
+  private readonly tagStoreCycles: number;
+  private readonly dcZeroCycles: number;
   private readonly dram: number;
   private readonly l2TlbLatency: number;
   private readonly walkLatency: number;
@@ -85,6 +91,12 @@ export class MemoryModel {
     this.l2Line = m.l2.line;
     this.tagLine = t.line;
     this.l2Latency = m.l2.latency;
+    this.l1dLatency = m.l1d.latency;
+    this.l1iLatency = m.l1i.latency;
+    this.dtlbLatency = config.tlb.l1d.latency;
+    this.itlbLatency = config.tlb.l1i.latency;
+    this.tagStoreCycles = config.mte.tagStoreCycles;
+    this.dcZeroCycles = config.mte.dcZeroCycles;
     this.dram = m.dramLatency;
     this.l2TlbLatency = config.tlb.l2.latency;
     this.walkLatency = config.tlb.walkLatency;
@@ -102,7 +114,7 @@ export class MemoryModel {
 
   /** Cycles an access to the line holding `pa` costs beyond an L1 hit (and fills the caches). */
   private cacheCost(l1: SetAssocCache, lineSize: number, pa: number, write: boolean): number {
-    if (l1.access(Math.floor(pa / lineSize), write)) return 0;
+    if (l1.access(Math.floor(pa / lineSize), write)) return l1 === this.l1d ? this.l1dLatency : this.l1iLatency;
     if (this.l2.access(Math.floor(pa / this.l2Line), write)) return this.l2Latency;
     this.stats.dramAccesses++;
     return this.l2Latency + this.dram;
@@ -112,7 +124,7 @@ export class MemoryModel {
   private translate(l1: TlbModel, vaLo: number, vaHi: number, asid: number): number {
     const vpn = vpnOf(vaLo, vaHi);
     const a = asid & 0xff;
-    if (l1.lookup(vpn, a)) return 0;
+    if (l1.lookup(vpn, a)) return l1 === this.dtlb ? this.dtlbLatency : this.itlbLatency;
     if (this.l2tlb.lookup(vpn, a)) {
       l1.insert(vpn, a, 12, false);
       return this.l2TlbLatency;
@@ -226,6 +238,12 @@ export class MemoryModel {
     this.sbHead = (this.sbHead + 1) % sb.length;
   }
 
+  /** DC ZVA / DC GZVA zeroed a block: a store of its lines, plus the configured extra cycles. */
+  zeroBlock(vaLo: number, vaHi: number, pa: number, size: number, translated: boolean, asid: number): void {
+    this.data(vaLo, vaHi, pa, size, true, 0, translated, asid);
+    if (this.dcZeroCycles > 0) this.pre += this.dcZeroCycles;
+  }
+
   /** A tag load (LDG/LDGM) or tag store (STG family, DC G(Z)VA) of the granule at pa. */
   tagAccess(vaLo: number, vaHi: number, pa: number, write: boolean, translated: boolean, asid: number): void {
     if (translated) {
@@ -236,6 +254,7 @@ export class MemoryModel {
     if (write) {
       this.stats.tagStores++;
       if (cost > 0) this.store(cost);
+      if (this.tagStoreCycles > 0) this.pre += this.tagStoreCycles;
     } else {
       this.stats.tagLoads++;
       if (cost > this.extra) this.extra = cost;

@@ -103,7 +103,10 @@ export class TimedMmu extends Mmu {
   override zeroBlock(vaLo: number, vaHi: number, size: number, acc: number): boolean {
     this.depth++;
     const ok = super.zeroBlock(vaLo, vaHi, size, acc);
-    if (--this.depth === 0 && ok) this.report(vaLo, vaHi, size, acc, true);
+    if (--this.depth === 0 && ok) {
+      const i = this.hit(vaLo, vaHi);
+      if (i >= 0 && (this.hFlags[i] & F_IO) === 0) this.timing.mem.zeroBlock(vaLo, vaHi, this.mem.ramBase + this.hOff[i] + (vaLo & 0xfff), size, this.mmuOn, this.asid);
+    }
     return ok;
   }
 
