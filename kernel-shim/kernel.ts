@@ -21,6 +21,9 @@ export const VECTORS = KERNEL_BASE;
 export const KERNEL_STACK_TOP = KERNEL_BASE + 0x0010_0000n;
 const KERNEL_STACK_PAGES = 4;
 
+/** Instructions charged for each kernel entry and exit on a timed machine (see onSyncFromEl0). */
+const KERNEL_ENTRY_INSTRUCTIONS = 150;
+
 /** The user ASID (TTBR0_EL1[63:48]); TCR_EL1.AS = 1 selects 16-bit ASIDs. */
 export const USER_ASID = 1;
 
@@ -150,6 +153,9 @@ export class Kernel {
       cpu.hooks.memoryStateChanged();
     }
     const asyncFault = this.takeAsyncTagFault();
+    // On a timed machine the entry/exit path costs what Linux's el0_sync bookkeeping would
+    // (an assumption: about 150 simple instructions around the handler proper).
+    m.timing?.chargeKernelInstructions('alu', KERNEL_ENTRY_INSTRUCTIONS);
     switch (ec) {
       case EC.SVC:
         // A pending async fault comes before the syscall: el0_svc_common returns -ERESTARTNOINTR
@@ -184,6 +190,15 @@ export class Kernel {
     return pending;
   }
 
+  /** Timed machines: a new page costs clear_page's loop over it and its lines through the caches. */
+  private chargePageFault(va: bigint): void {
+    const t = this.m.timing;
+    if (!t) return;
+    t.chargeKernelWork('clear16', PAGE_SIZE / 16);
+    const entry = this.userTables.lookup(va & ~0xfffn);
+    if (entry) t.memoryAccess(entry.pa, PAGE_SIZE, true);
+  }
+
   /** A Data or Instruction Abort from EL0: demand paging, or a signal (do_mem_abort). */
   private userAbort(esr: number, far: bigint, fetch: boolean): void {
     const fsc = esr & 0x3f;
@@ -191,7 +206,10 @@ export class Kernel {
     const untagged = BigInt.asUintN(64, BigInt.asIntN(56, far));
     if ((fsc & 0x3c) === 0x04 || (fsc & 0x3c) === 0x08) {
       const r = this.as.handleFault(untagged, fetch ? 'exec' : write ? 'write' : 'read');
-      if (r === 'mapped') return;
+      if (r === 'mapped') {
+        this.chargePageFault(untagged);
+        return;
+      }
       // VM_FAULT_SIGBUS (a file page past the end of the file): SIGBUS, BUS_ADRERR.
       if (r === 'sigbus') return this.signals.force(SIGBUS, BUS_ADRERR, far, esr);
       this.signals.force(SIGSEGV, r === 'maperr' ? SEGV_MAPERR : SEGV_ACCERR, far, esr);

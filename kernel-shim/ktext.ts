@@ -97,6 +97,20 @@ export class KernelText {
     }
   }
 
+  /**
+   * The physical runs of the kernel buffer's first `size` bytes (wrapping past its largest size):
+   * what a typed-array copy of that size stands for on a timed machine.
+   */
+  bufferRanges(size: number): { pa: number; size: number }[] {
+    const max = KDATA_MAX_PAGES * PAGE_SIZE;
+    this.ensureBuffer(Math.min(size, max));
+    const out: { pa: number; size: number }[] = [];
+    for (let at = 0; at < size; at += PAGE_SIZE) {
+      out.push({ pa: this.dataFrames[Math.floor((at % max) / PAGE_SIZE)], size: Math.min(PAGE_SIZE, size - at) });
+    }
+    return out;
+  }
+
   /** Copies bytes into the kernel buffer at `offset`. */
   writeBuffer(offset: number, bytes: Uint8Array): void {
     this.ensureBuffer(offset + bytes.length);

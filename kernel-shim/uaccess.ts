@@ -28,6 +28,7 @@ import { MemoryFault } from '../mmu/walk.js';
 import type { Mmu } from '../mmu/access.js';
 import type { Kernel } from './kernel.js';
 import { KDATA_BASE, KernelText } from './ktext.js';
+import type { KernelRange } from '../emulator/timing/model.js';
 import { clearFaultSize, clearFaultStart, clearUserFault, clearUserInstructions, clearZeroed, copyFault, copyInstructions, FIXUPS_V5_14, type CopyDirection, type CopyFault, type UaccessFixups } from './copy-pattern.js';
 
 export const EFAULT = 14;
@@ -507,6 +508,7 @@ export class UserAccess {
       this.lastRoutineInstructions = this.chargedCount;
       this.routineInstructions += this.chargedCount;
     }
+    if (this.k.m.timing) this.chargeTiming(write, lo, hi, n);
     return true;
   }
 
@@ -532,6 +534,7 @@ export class UserAccess {
     if (write) this.copyIn(kbuf, lo, 0, stored);
     else this.copyOut(kbuf, lo, 0, stored);
     this.charge(write, n, write ? kernelAddr : lo, f);
+    if (this.k.m.timing) this.chargeTiming(write, lo, hi, stored);
     return n - stored;
   }
 
@@ -600,6 +603,29 @@ export class UserAccess {
     if (this.path === 'instruction') return this.copyInsn('to-user', src, uaddr, n, kernelAddr);
     split64[0] = uaddr;
     return this.copyTyped(true, src, split32[0], split32[1], n, kernelAddr);
+  }
+
+  /**
+   * On a timed machine the typed-array copy costs what the routine it stands for would: its
+   * instruction count (lastRoutineInstructions) and the lines it touches -- the user pages, tag
+   * checked as EL0 checks them, and the kernel buffer, represented by the routine's own buffer
+   * frames -- through the timing model's caches (DESIGN.md decision 8, "Timing").
+   */
+  private chargeTiming(toUser: boolean, lo: number, hi: number, copied: number): void {
+    const t = this.k.m.timing!;
+    const uaddr = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const mmu = this.mmu;
+    const ranges: KernelRange[] = [];
+    const tagCheck = mmu.el0TagMode;
+    for (let done = 0; done < copied; ) {
+      const a = uaddr + BigInt(done);
+      const n = Math.min(copied - done, PAGE - Number(a & 0xfffn));
+      const pa = mmu.translateForDebug(Number(a & 0xffffffffn), Number((a >> 32n) & 0xffffffffn));
+      if (pa !== undefined) ranges.push({ pa, size: n, write: toUser, tagCheck });
+      done += n;
+    }
+    for (const r of this.kernelText.bufferRanges(copied)) ranges.push({ ...r, write: !toUser });
+    t.chargeKernelCopy(toUser ? 'copy_to_user64' : 'copy_from_user64', this.lastRoutineInstructions, ranges);
   }
 
   /** __copy_from_user_inatomic: the raw copy (callers disable page faults around it). */

@@ -1,17 +1,15 @@
 // Cycles per byte of the kernel shim's copy_{from,to}_user on a timed machine, two ways: the
 // instruction-level routine (kernel-shim/copy-routine.ts run at EL1 through the timed loop) and
-// the typed-array path charged through the timing model's kernel API as the shim is meant to
-// charge it: chargeKernelCopy with the routine's loop, the instruction count the shim computes
-// for the typed path (UserAccess.lastRoutineInstructions) and the physical runs it touched.
+// the typed-array path, which charges itself through the timing model's kernel API:
+// chargeKernelCopy with the routine's loop, the instruction count the shim computes for the typed
+// path (UserAccess.lastRoutineInstructions) and the physical runs it touched.
 // Steady state: each way runs a few times before the measured copy.
 
 import { Machine } from '../../emulator/machine.js';
 import { BufferSink } from '../../emulator/devices/output.js';
 import { resolveTimingConfig, type CpuName } from '../../emulator/timing/config.js';
-import type { KernelRange } from '../../emulator/timing/model.js';
 import { Kernel } from '../../kernel-shim/kernel.js';
 import { PROT_READ, PROT_WRITE, type Vma } from '../../kernel-shim/mm.js';
-import { KDATA_BASE } from '../../kernel-shim/ktext.js';
 
 export const COPY_SIZES = [64, 512, 4096, 65536, 1 << 20];
 const USER = 0x0000_2000_0000_0000n;
@@ -54,7 +52,7 @@ function setup(cpu: CpuName, size: number): { m: Machine; k: Kernel; uaddr: bigi
 
 /** Measures one size and direction on one profile. */
 export function copyCycles(cpu: CpuName, direction: 'from-user' | 'to-user', size: number): CopyCycles {
-  const { m, k, uaddr, pa } = setup(cpu, size);
+  const { m, k, uaddr } = setup(cpu, size);
   const ua = k.uaccess;
   const t = m.timing!;
   const kbuf = new Uint8Array(size);
@@ -70,15 +68,9 @@ export function copyCycles(cpu: CpuName, direction: 'from-user' | 'to-user', siz
   };
   ua.path = 'instruction';
   const instruction = measure(copy);
-  // The typed path stands for the same routine: its kernel buffer is where the routine's is.
-  const frames = Array.from({ length: Math.ceil(size / 4096) }, (_, i) => k.kernelTables.lookup(KDATA_BASE + BigInt(i * 4096))!.pa);
-  const checked = m.mmu.el0TagMode;
+  // The typed path charges itself (UserAccess.chargeTiming): the routine's instruction count and
+  // the lines it touches, its kernel buffer being where the routine's is.
   ua.path = 'typed-array';
-  const typedArray = measure(() => {
-    copy();
-    const ranges: KernelRange[] = [{ pa, size, write: direction === 'to-user', tagCheck: checked }];
-    for (let off = 0; off < size; off += 4096) ranges.push({ pa: frames[off / 4096], size: Math.min(4096, size - off), write: direction === 'from-user' });
-    t.chargeKernelCopy(direction === 'from-user' ? 'copy_from_user64' : 'copy_to_user64', ua.lastRoutineInstructions, ranges);
-  });
+  const typedArray = measure(copy);
   return { cpu, direction, size, instruction, typedArray };
 }
