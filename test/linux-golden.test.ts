@@ -14,6 +14,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { describeDifferences } from './helpers/output-diff.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferSink } from '../emulator/devices/output.js';
 import { createUserProcess } from '../kernel-shim/process.js';
@@ -61,73 +62,6 @@ export function runUser(elf: Uint8Array, argv0: string): UserRun {
   return { stdout: stdout.bytes(), stderr: stderr.bytes(), end, problem };
 }
 
-const CONTEXT = 6;
-const MAX_SECTIONS = 16;
-const show = (l: string | undefined): string => (l === undefined ? '<end of output>' : JSON.stringify(l));
-
-function firstDifferentLine(e: string[], a: string[]): number {
-  let i = 0;
-  while (i < e.length && i < a.length && e[i] === a[i]) i++;
-  return i;
-}
-
-/** The output split at its test headings (`[name]` lines); the text before the first is ''. */
-function sections(lines: string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let cur: string[] = [];
-  out.set('', cur);
-  for (const l of lines) {
-    if (/^\[.*\]$/.test(l)) {
-      let key = l;
-      for (let n = 2; out.has(key); n++) key = `${l} #${n}`;
-      cur = [];
-      out.set(key, cur);
-    } else cur.push(l);
-  }
-  return out;
-}
-
-/** How granule's stdout differs from Linux's: the first differing line, then each differing section. */
-export function describeDifferences(expected: string, actual: string): string | undefined {
-  if (expected === actual) return undefined;
-  const e = expected.split('\n');
-  const a = actual.split('\n');
-  const i = firstDifferentLine(e, a);
-  let heading = '';
-  for (let k = i - 1; k >= 0; k--) {
-    if (/^\[.*\]$/.test(e[k])) {
-      heading = e[k];
-      break;
-    }
-  }
-  const out = [
-    `first difference at line ${i + 1}${heading ? ` (in ${heading})` : ''}:`,
-    ...e.slice(Math.max(0, i - CONTEXT), i).map((l) => `    ${l}`),
-    `  - Linux:   ${show(e[i])}`,
-    `  + granule: ${show(a[i])}`,
-  ];
-  const es = sections(e);
-  const as = sections(a);
-  const differing: string[] = [];
-  for (const [name, lines] of es) {
-    const got = as.get(name);
-    if (!got) {
-      differing.push(`  ${name || '(before the first test)'}: missing from granule's output`);
-      continue;
-    }
-    const j = firstDifferentLine(lines, got);
-    if (j === lines.length && j === got.length) continue;
-    differing.push(`  ${name || '(before the first test)'} line ${j + 1}: Linux ${show(lines[j])}, granule ${show(got[j])}`);
-  }
-  const extra = [...as.keys()].filter((k) => !es.has(k));
-  if (differing.length) {
-    out.push(`test sections that differ: ${differing.length} of ${es.size}`);
-    out.push(...differing.slice(0, MAX_SECTIONS));
-    if (differing.length > MAX_SECTIONS) out.push(`  ... and ${differing.length - MAX_SECTIONS} more`);
-  }
-  if (extra.length) out.push(`sections only granule printed: ${extra.slice(0, MAX_SECTIONS).join(', ')}`);
-  return out.join('\n');
-}
 
 function endText(e: ProcessEnd | undefined): string {
   if (!e) return 'no end';
@@ -159,7 +93,7 @@ describe('Linux golden programs (Debian arm64 6.1 under QEMU 10 with MTE)', () =
         expect(golden, `test/golden/linux/${name}.out is missing`).toBeDefined();
         const r = runUser(assembleProgram(programPath(name)), programArgv0(name));
         const problems: string[] = [];
-        const diff = describeDifferences(Buffer.from(golden!.stdout).toString('latin1'), Buffer.from(r.stdout).toString('latin1'));
+        const diff = describeDifferences(Buffer.from(golden!.stdout).toString('latin1'), Buffer.from(r.stdout).toString('latin1'), 'Linux');
         if (diff) problems.push(diff);
         if (!sameEnd(r.end, golden!.end)) problems.push(`end: Linux ${endText(golden!.end)}, granule ${endText(r.end)}`);
         if (r.problem) problems.push(r.problem);

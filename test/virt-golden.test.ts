@@ -13,6 +13,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describeDifferences } from './helpers/output-diff.js';
 import { describe, expect, it } from 'vitest';
 import { Machine, type StopInfo } from '../emulator/api.js';
 import type { OutputSink } from '../emulator/devices/output.js';
@@ -57,80 +58,6 @@ export function runVirt(elf: Uint8Array): VirtRun {
   return { uart: sink.bytes(), stop, exit: stop.reason === 'halt' ? (stop.exitStatus ?? 0) & 0xff : undefined };
 }
 
-const CONTEXT = 6;
-/** At most this many differing test sections are listed after the first difference. */
-const MAX_SECTIONS = 12;
-
-const show = (l: string | undefined): string => (l === undefined ? '<end of output>' : JSON.stringify(l));
-
-/** Index of the first line where two line arrays differ (their common length if one is a prefix). */
-function firstDifferentLine(e: string[], a: string[]): number {
-  let i = 0;
-  while (i < e.length && i < a.length && e[i] === a[i]) i++;
-  return i;
-}
-
-/** The output split at its test headings (`[name]` lines); the text before the first is ''. */
-function sections(lines: string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let cur: string[] = [];
-  out.set('', cur);
-  for (const l of lines) {
-    if (/^\[.*\]$/.test(l)) {
-      let key = l;
-      for (let n = 2; out.has(key); n++) key = `${l} #${n}`;
-      cur = [];
-      out.set(key, cur);
-    } else cur.push(l);
-  }
-  return out;
-}
-
-/**
- * Describes how granule's output differs from QEMU's: the first differing line with the lines
- * before it, then every test section that differs with its own first differing line (so one
- * missing instruction does not hide the others).
- */
-export function describeDifferences(expected: string, actual: string): string | undefined {
-  if (expected === actual) return undefined;
-  const e = expected.split('\n');
-  const a = actual.split('\n');
-  const i = firstDifferentLine(e, a);
-  let heading = '';
-  for (let k = i - 1; k >= 0; k--) {
-    if (/^\[.*\]$/.test(e[k])) {
-      heading = e[k];
-      break;
-    }
-  }
-  const out = [
-    `first difference at line ${i + 1}${heading ? ` (in ${heading})` : ''}:`,
-    ...e.slice(Math.max(0, i - CONTEXT), i).map((l) => `    ${l}`),
-    `  - QEMU:    ${show(e[i])}`,
-    `  + granule: ${show(a[i])}`,
-  ];
-  const es = sections(e);
-  const as = sections(a);
-  const differing: string[] = [];
-  for (const [name, lines] of es) {
-    const got = as.get(name);
-    if (!got) {
-      differing.push(`  ${name || '(before the first test)'}: missing from granule's output`);
-      continue;
-    }
-    const j = firstDifferentLine(lines, got);
-    if (j === lines.length && j === got.length) continue;
-    differing.push(`  ${name || '(before the first test)'} line ${j + 1}: QEMU ${show(lines[j])}, granule ${show(got[j])}`);
-  }
-  const extra = [...as.keys()].filter((k) => !es.has(k));
-  if (differing.length) {
-    out.push(`test sections that differ: ${differing.length} of ${es.size}`);
-    out.push(...differing.slice(0, MAX_SECTIONS));
-    if (differing.length > MAX_SECTIONS) out.push(`  ... and ${differing.length - MAX_SECTIONS} more`);
-  }
-  if (extra.length) out.push(`sections only granule printed: ${extra.slice(0, MAX_SECTIONS).join(', ')}`);
-  return out.join('\n');
-}
 
 function stopDescription(r: VirtRun): string {
   if (r.exit !== undefined) return `exit status ${r.exit}`;
@@ -176,7 +103,7 @@ describe('virt golden programs (QEMU 10 system mode)', () => {
         const r = runVirt(assembleProgram(programPath(name)));
         const expected = Buffer.from(golden!.uart).toString('latin1');
         const actual = Buffer.from(r.uart).toString('latin1');
-        const diff = describeDifferences(expected, actual);
+        const diff = describeDifferences(expected, actual, 'QEMU');
         const problems: string[] = [];
         if (diff) problems.push(diff);
         if (r.exit !== golden!.exit) problems.push(`exit: QEMU exit status ${golden!.exit}, granule ${stopDescription(r)}`);
@@ -202,8 +129,8 @@ describe('virt programs where QEMU 10 is not the architecture (granule alone)', 
       expect(m, `test/virt/arch/${name}.expected: no '# virt-arch exit=N' header`).not.toBeNull();
       const r = runVirt(assembleProgram(join(ARCH_DIR, `${name}.s`)));
       const problems: string[] = [];
-      const diff = describeDifferences(raw.slice(m![0].length), Buffer.from(r.uart).toString('latin1'));
-      if (diff) problems.push(diff.replaceAll('QEMU', 'expected'));
+      const diff = describeDifferences(raw.slice(m![0].length), Buffer.from(r.uart).toString('latin1'), 'expected');
+      if (diff) problems.push(diff);
       if (r.exit !== Number(m![1])) problems.push(`exit: expected ${m![1]}, granule ${stopDescription(r)}`);
       if (problems.length) expect.fail(`arch/${name}.s: granule differs from the architecture\n${problems.join('\n')}`);
     });
