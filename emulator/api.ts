@@ -203,3 +203,6 @@ export { disassemble } from '../isa/disasm.js';
 export { assemble, toFlatBinary } from '../isa/asm/assembler.js';
 export { writeElfExecutable } from '../isa/asm/elf-writer.js';
 export { PROFILES as TIMING_PROFILES } from './timing/config.js';
+/** Linux user mode: a static executable as a process on the kernel shim ({ machine, kernel }). */
+export { createUserProcess, type UserProcessOptions } from '../kernel-shim/process.js';
+export { BufferSink } from './devices/output.js';
