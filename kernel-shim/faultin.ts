@@ -38,14 +38,43 @@ export interface IovIter {
   count: number;
 }
 
+/**
+ * Instructions of one probe (__get_user_1 / __put_user_1: mov, mov, LDTRB/STTRB, ret) and of the
+ * call around a fault_in_*() (an assumption: about 20), charged on a timed machine when the
+ * typed-array path served the probe (the instruction-level one runs the routine for real).
+ */
+const PROBE_INSTRUCTIONS = 4;
+const FAULT_IN_CALL_INSTRUCTIONS = 20;
+
+function chargeProbe(k: Kernel): void {
+  if (k.uaccess.path === 'typed-array') k.m.timing?.chargeKernelInstructions('alu', PROBE_INSTRUCTIONS);
+}
+
+function chargeCall(k: Kernel): void {
+  k.m.timing?.chargeKernelInstructions('alu', FAULT_IN_CALL_INSTRUCTIONS);
+}
+
 /** get_user of one byte: the probe of fault_in_readable. */
 function probeRead(k: Kernel, a: bigint): boolean {
+  chargeProbe(k);
   return k.uaccess.getUser(a, 1) !== undefined;
 }
 
 /** put_user(0) of one byte: the (destructive) probe of fault_in_writeable. */
 function probeWrite(k: Kernel, a: bigint): boolean {
+  chargeProbe(k);
   return k.uaccess.putUser(a, 1, 0n);
+}
+
+/**
+ * `+subpage-fault-in` (Catalin Marinas, "Avoid live-lock in fault-in+uaccess loops with sub-page
+ * faults" v1, 24 Nov 2021, and v2, 1 Dec 2021; not merged): after the page-level probes, the
+ * range that was faulted in is probed at sub-page granularity as mte_probe_user_range() does.
+ * Returns the bytes of [uaddr, uaddr + faultedIn) that failed the probe.
+ */
+function subpageFaultIn(k: Kernel, uaddr: bigint, faultedIn: number): number {
+  if (!k.profile.options.subpageFaultIn || faultedIn === 0 || !k.uaccess.mteSupported) return 0;
+  return mteProbeUserRange(k, uaddr, faultedIn);
 }
 
 /**
@@ -54,6 +83,7 @@ function probeWrite(k: Kernel, a: bigint): boolean {
  */
 function faultInPattern(k: Kernel, uaddr: bigint, size: number, probe: (k: Kernel, a: bigint) => boolean): number {
   if (size === 0) return 0;
+  chargeCall(k);
   let a = uaddr;
   if ((a & (PAGE - 1n)) !== 0n) {
     if (!probe(k, a)) return size;
@@ -65,7 +95,8 @@ function faultInPattern(k: Kernel, uaddr: bigint, size: number, probe: (k: Kerne
     a += PAGE;
   }
   const done = Number(a - uaddr);
-  return size > done ? size - done : 0;
+  const left = size > done ? size - done : 0;
+  return left + subpageFaultIn(k, uaddr, size - left);
 }
 
 /**
@@ -101,22 +132,77 @@ function fixupUserFaultWrite(k: Kernel, va: bigint): boolean {
 }
 
 /**
- * fault_in_safe_writeable (mm/gup.c; fixup_user_fault page by page since fe673d3f5bf1, v5.17):
- * non-destructive, walks pages only and never performs a tag-checked access, so it cannot see a
- * sub-page (MTE) fault. Returns the bytes not faulted in.
+ * fault_in_safe_writeable (mm/gup.c), as the kernel profile has it: non-destructive, it walks
+ * pages only and never performs a tag-checked access, so it cannot see a sub-page (MTE) fault.
+ * Returns what the kernel's version returns for the bytes not faulted in:
+ *   - v5.16 (cdd591fc86e3): __get_user_pages_locked(FOLL_TOUCH | FOLL_WRITE) over each VMA from
+ *     find_vma(start & PAGE_MASK); a gap between VMAs is skipped (nstart = vma->vm_start) and
+ *     the result is size - min(nstart - start, size) in unsigned arithmetic, so a failure in the
+ *     first page of an unaligned range reports 0.
+ *   - v5.17 (fe673d3f5bf1) to v6.14: fixup_user_fault() page by page, and the result
+ *     "size - (uaddr - start)" only when size > uaddr - start (unsigned): size when the first
+ *     page failed, else 0, even if a later page failed. 8c03ebd7cdc0 ("mm/gup: fix wrongly
+ *     calculated returned value in fault_in_safe_writeable()", v6.15, Cc stable) swapped the
+ *     operands.
+ * `+safe-writeable-probe` (the seed email): a tag-checked probe of the first byte first.
  */
 export function faultInSafeWriteable(k: Kernel, uaddr: bigint, size: number): number {
   if (size === 0) return 0;
-  // fixup_user_fault() works on the untagged address.
-  const base = BigInt.asUintN(64, BigInt.asIntN(56, uaddr));
-  const end = pageAlign(base + BigInt(size));
-  let start = base;
+  chargeCall(k);
+  if (k.profile.options.safeWriteableProbe && !probeRead(k, uaddr)) return size;
+  switch (k.profile.behaviour.faultInSafeWriteable) {
+    case 'gup':
+      return faultInSafeWriteableGup(k, uaddr, size);
+    default:
+      return faultInSafeWriteableFixup(k, uaddr, size);
+  }
+}
+
+const U64 = 1n << 64n;
+
+/** v5.17-v6.14: fixup_user_fault() from uaddr, then each page start; the return value as the code computes it. */
+function faultInSafeWriteableFixup(k: Kernel, uaddr: bigint, size: number): number {
+  let start = uaddr;
+  let end = pageAlign(start + BigInt(size));
+  if (end < start) end = 0n;
   do {
-    if ((start >> 48n) !== 0n || !fixupUserFaultWrite(k, start)) break;
-    start = (start + PAGE) & ~(PAGE - 1n);
-  } while (start < end);
-  const done = start > base ? Number(start - base) : 0;
-  return size > done ? size - done : 0;
+    // fixup_user_fault() works on the untagged address.
+    const untagged = BigInt.asUintN(64, BigInt.asIntN(56, start));
+    if ((untagged >> 48n) !== 0n || !fixupUserFaultWrite(k, untagged)) break;
+    start = (start + PAGE) & ~(PAGE - 1n) & (U64 - 1n);
+  } while (start !== end);
+  const d = (uaddr - start + U64) % U64;
+  return BigInt(size) > d ? size - Number(d) : 0;
+}
+
+/** v5.16: get_user_pages over the VMAs that intersect [start & PAGE_MASK, PAGE_ALIGN(start + size)). */
+function faultInSafeWriteableGup(k: Kernel, uaddr: bigint, size: number): number {
+  const start = BigInt.asUintN(64, BigInt.asIntN(56, uaddr));
+  let nstart = start & ~(PAGE - 1n);
+  let end = pageAlign(start + BigInt(size));
+  if (end < nstart) end = 0n;
+  const vmas = k.as.vmas;
+  let vi = -1;
+  while (nstart !== end) {
+    if (vi < 0) vi = vmas.findIndex((v) => v.end > nstart);
+    else if (nstart >= vmas[vi].end) vi++;
+    const vma = vi >= 0 && vi < vmas.length ? vmas[vi] : undefined;
+    if (!vma || vma.start >= end) break;
+    const nend = end !== 0n && end < vma.end ? end : vma.end;
+    if (nstart < vma.start) nstart = vma.start;
+    // __get_user_pages_locked: the pages faulted in for writing, up to the first that cannot be.
+    let pinned = 0n;
+    for (let a = nstart; a < nend; a += PAGE) {
+      if (!fixupUserFaultWrite(k, a)) break;
+      pinned++;
+    }
+    if (pinned === 0n) break;
+    nstart += pinned * PAGE;
+    if (nstart < nend) break;
+  }
+  if (nstart === end) return 0;
+  const done = nstart >= start ? nstart - start : U64 - (start - nstart);
+  return size - Number(done < BigInt(size) ? done : BigInt(size));
 }
 
 /**
@@ -127,8 +213,10 @@ export function faultInSafeWriteable(k: Kernel, uaddr: bigint, size: number): nu
  */
 export function mteProbeUserRange(k: Kernel, uaddr: bigint, size: number): number {
   const end = uaddr + BigInt(size);
+  chargeProbe(k);
   if (k.uaccess.rawGetUser(uaddr, 1) === undefined) return size;
   for (let a = (uaddr + GRANULE - 1n) & ~(GRANULE - 1n); a < end; a += GRANULE) {
+    chargeProbe(k);
     if (k.uaccess.rawGetUser(a, 1) === undefined) return Number(end - a);
   }
   return 0;
@@ -195,6 +283,7 @@ export function faultInIovIterWriteable(k: Kernel, i: IovIter, size: number): nu
 function faultInPagesPattern(k: Kernel, uaddr: bigint, size: number, probe: (k: Kernel, a: bigint) => boolean): number {
   if (size === 0) return 0;
   if (size < 0) return -EFAULT;
+  chargeCall(k);
   const end = uaddr + BigInt(size) - 1n;
   let a = uaddr;
   do {
@@ -202,8 +291,8 @@ function faultInPagesPattern(k: Kernel, uaddr: bigint, size: number, probe: (k: 
     a += PAGE;
   } while (a <= end);
   // Check whether the range spilled into the next page.
-  if ((a & ~(PAGE - 1n)) === (end & ~(PAGE - 1n))) return probe(k, end) ? 0 : -EFAULT;
-  return 0;
+  if ((a & ~(PAGE - 1n)) === (end & ~(PAGE - 1n)) && !probe(k, end)) return -EFAULT;
+  return subpageFaultIn(k, uaddr, size) !== 0 ? -EFAULT : 0;
 }
 
 /** fault_in_pages_readable (before bb523b406c84): 0 or -EFAULT. */

@@ -1,17 +1,37 @@
 // Buffered I/O on tmpfs, through the same loops as Linux (mm/filemap.c, mm/shmem.c): the copy
 // with page faults disabled, the fault-in after a copy that made no progress, and the retry
 // that makes a write converge to exactly the bytes before the first bad granule, while a read
-// ends at its first short copy. One function per kernel routine, named after it, so kernel
-// version profiles can replace a routine (a later issue adds v5.10-v6.13 generic_perform_write).
+// ends at its first short copy. One function per kernel routine, named after it; the kernel
+// profile (profiles.ts) picks generic_perform_write's form: v5.13, v5.16-v5.17, v5.18-v6.13 or
+// v6.14+ (kernel-uaccess.md §1.5).
+//
+// Every loop counts its retries and is watched for livelock (retry.ts), and takes the unmerged
+// proposals into account when the profile adds them: +retriable-uaccess and +distinct-errors make
+// a short copy that hit a sub-page fault end the write instead of faulting in and retrying.
 //
 // Page-cache pages are frames of guest RAM (vfs.ts); for the copy routines' access pattern only
 // the offset in the page matters (their kernel addresses are page aligned).
 
 import type { Kernel } from './kernel.js';
-import { EFAULT, EFBIG, EINVAL } from './errno.js';
+import { EFAULT, EFBIG, EINTR, EINVAL } from './errno.js';
 import { IovIter } from './iov_iter.js';
 import { MAX_LFS_FILESIZE, O_APPEND, O_DIRECT, O_NOATIME, PAGE_SHIFT, PAGE_SIZE, type Inode, type OpenFile } from './vfs.js';
 import type { Timespec } from './time.js';
+import { RetryLoop } from './retry.js';
+import { iovIterFaultInReadable } from './faultin.js';
+import type { PerformWriteForm } from './profiles.js';
+
+/**
+ * Instructions charged on a timed machine for the kernel's own work in the write loop (an
+ * assumption, as for the other charges of the shim): each pass of generic_perform_write
+ * (cond_resched, balance_dirty_pages_ratelimited, flush_dcache_folio, the loop), and tmpfs's
+ * write_begin (shmem_get_folio's page-cache lookup, locking the folio) and write_end.
+ */
+const PERFORM_WRITE_PASS_INSTRUCTIONS = 40;
+const SHMEM_WRITE_BEGIN_INSTRUCTIONS = 60;
+const SHMEM_WRITE_END_INSTRUCTIONS = 40;
+/** The call chain reported when the buffered write loop livelocks. */
+const WRITE_CALL_TRACE = ['generic_perform_write', 'shmem_file_write_iter', 'vfs_write', 'ksys_write', '__arm64_sys_write'];
 
 const PAGE = BigInt(PAGE_SIZE);
 const ZERO_PAGE = new Uint8Array(PAGE_SIZE);
@@ -43,8 +63,8 @@ export interface WriteAops {
 export type PerformWrite = (k: Kernel, iocb: Kiocb, i: IovIter, aops: WriteAops) => number;
 
 /**
- * The buffered I/O routines a kernel uses: what a kernel version profile (a later issue)
- * replaces. Each is one Linux function; the default is the v6.14+ set.
+ * The buffered I/O routines a kernel uses. Each is one Linux function; the kernel's profile
+ * picks them (generic_perform_write's form), and tests may replace any of them.
  */
 export interface BufferedIo {
   generic_perform_write: PerformWrite;
@@ -53,21 +73,29 @@ export interface BufferedIo {
   shmem_file_read_iter: (k: Kernel, iocb: Kiocb, to: IovIter) => number;
 }
 
-const profiles = new WeakMap<Kernel, BufferedIo>();
+const routines = new WeakMap<Kernel, BufferedIo>();
 
-/** The kernel's buffered I/O routines (the v6.14+ ones unless a profile was set). */
+/** generic_perform_write's form for each profile (profiles.ts PerformWriteForm). */
+const PERFORM_WRITE: Record<PerformWriteForm, PerformWrite> = {
+  'v5.13': generic_perform_write_v5_13,
+  'v5.16': generic_perform_write_v5_16,
+  'v5.18': generic_perform_write_v5_16,
+  'v6.14': generic_perform_write,
+};
+
+/** The kernel's buffered I/O routines: its profile's, unless some were replaced. */
 export function bufferedIo(k: Kernel): BufferedIo {
-  let p = profiles.get(k);
+  let p = routines.get(k);
   if (!p) {
-    p = { generic_perform_write, shmem_aops: SHMEM_AOPS, shmem_file_read_iter };
-    profiles.set(k, p);
+    p = { generic_perform_write: PERFORM_WRITE[k.profile.behaviour.performWrite], shmem_aops: SHMEM_AOPS, shmem_file_read_iter };
+    routines.set(k, p);
   }
   return p;
 }
 
-/** Replaces some of a kernel's buffered I/O routines (a kernel version profile). */
-export function setBufferedIo(k: Kernel, routines: Partial<BufferedIo>): void {
-  profiles.set(k, { ...bufferedIo(k), ...routines });
+/** Replaces some of a kernel's buffered I/O routines. */
+export function setBufferedIo(k: Kernel, replaced: Partial<BufferedIo>): void {
+  routines.set(k, { ...bufferedIo(k), ...replaced });
 }
 
 /**
@@ -75,6 +103,7 @@ export function setBufferedIo(k: Kernel, routines: Partial<BufferedIo>): void {
  * none there (-ENOSPC when the tmpfs is full).
  */
 export function shmem_write_begin(k: Kernel, file: OpenFile, pos: bigint, _len: number): Uint8Array | number {
+  k.m.timing?.chargeKernelInstructions('alu', SHMEM_WRITE_BEGIN_INSTRUCTIONS);
   const pa = k.files.getPage(file.inode, Number(pos >> BigInt(PAGE_SHIFT)));
   return pa < 0 ? pa : k.files.pageBytes(pa);
 }
@@ -83,7 +112,8 @@ export function shmem_write_begin(k: Kernel, file: OpenFile, pos: bigint, _len: 
  * shmem_write_end (mm/shmem.c): accepts a short copy as it is -- i_size grows to pos + copied,
  * and a page that was not up to date has everything but the copied bytes zeroed. Returns copied.
  */
-export function shmem_write_end(_k: Kernel, file: OpenFile, pos: bigint, _len: number, copied: number, _page: Uint8Array): number {
+export function shmem_write_end(k: Kernel, file: OpenFile, pos: bigint, _len: number, copied: number, _page: Uint8Array): number {
+  k.m.timing?.chargeKernelInstructions('alu', SHMEM_WRITE_END_INSTRUCTIONS);
   const inode = file.inode;
   if (pos + BigInt(copied) > inode.size) inode.size = pos + BigInt(copied);
   return copied;
@@ -91,6 +121,41 @@ export function shmem_write_end(_k: Kernel, file: OpenFile, pos: bigint, _len: n
 
 /** shmem_aops: the tmpfs write_begin/write_end pair. */
 export const SHMEM_AOPS: WriteAops = { writeBegin: shmem_write_begin, writeEnd: shmem_write_end };
+
+/**
+ * The atomic copy of a write pass: copy_page_from_iter_atomic() with page faults disabled, and
+ * around it what the profile's unmerged options add. Returns the bytes copied; `subpageStop` says
+ * whether the copy was short because of a sub-page fault that the option reports, so the loop
+ * must not fault in and retry:
+ *   +retriable-uaccess: begin_retriable_uaccess() / end_retriable_uaccess() around the copy
+ *     (Catalin Marinas' sketch: "retry = end_retriable_uaccess(uaccess_flags); if (!retry)
+ *     break;"), consulted when the copy was short;
+ *   +distinct-errors: the copy's -EACCES (a tag check fault stopped it) instead of -EFAULT.
+ */
+export function copyFromIterAtomic(k: Kernel, i: IovIter, page: Uint8Array, offset: number, bytes: number): number {
+  const o = k.profile.options;
+  const old = o.retriableUaccess ? k.thread.beginRetriable() : 0;
+  k.thread.lastFault = undefined;
+  k.uaccess.pagefaultDisable();
+  let copied: number;
+  try {
+    copied = i.copyPageFromIterAtomic(k, page, offset, bytes, 0);
+  } finally {
+    k.uaccess.pagefaultEnable();
+  }
+  subpageStop = false;
+  if (o.retriableUaccess && k.thread.endRetriable(old) && copied < bytes) subpageStop = true;
+  if (o.distinctErrors && copied < bytes && k.thread.lastFault === 'tagCheck') subpageStop = true;
+  return copied;
+}
+
+/** Set by copyFromIterAtomic: the short copy was a sub-page fault the profile's options report. */
+export let subpageStop = false;
+
+/** The user address the iterator is at (for livelock reports). */
+function iterAddress(i: IovIter): bigint {
+  return i.position()?.addr ?? 0n;
+}
 
 /**
  * generic_perform_write (mm/filemap.c, v6.14+: 665575cff098 "filemap: move prefaulting out of
@@ -106,9 +171,17 @@ export function generic_perform_write(k: Kernel, iocb: Kiocb, i: IovIter, aops: 
   let chunk = PAGE_SIZE;
   let status = 0;
   let written = 0;
-  do {
+  const loop = new RetryLoop(k, 'generic_perform_write', WRITE_CALL_TRACE);
+  let short = false;
+  let progress = false;
+  outer: do {
     let bytes = i.count;
     for (;;) {
+      if (short && !loop.retry(progress, iterAddress(i), i.count)) {
+        status = -EINTR;
+        break outer;
+      }
+      k.m.timing?.chargeKernelInstructions('alu', PERFORM_WRITE_PASS_INSTRUCTIONS);
       const offset = Number(pos & BigInt(chunk - 1));
       bytes = Math.min(chunk - offset, bytes);
       const page = aops.writeBegin(k, iocb.file, pos, bytes);
@@ -118,21 +191,22 @@ export function generic_perform_write(k: Kernel, iocb: Kiocb, i: IovIter, aops: 
       }
       const inPage = Number(pos & (PAGE - 1n));
       if (bytes > PAGE_SIZE - inPage) bytes = PAGE_SIZE - inPage;
-      k.uaccess.pagefaultDisable();
-      let copied: number;
-      try {
-        copied = i.copyPageFromIterAtomic(k, page, inPage, bytes, 0);
-      } finally {
-        k.uaccess.pagefaultEnable();
-      }
+      const copied = copyFromIterAtomic(k, i, page, inPage, bytes);
+      const stop = subpageStop;
       status = aops.writeEnd(k, iocb.file, pos, bytes, copied, page);
       if (status !== copied) {
         i.revert(copied - Math.max(status, 0));
         if (status < 0) break;
       }
+      short = copied < bytes;
+      progress = status > 0;
       if (status === 0) {
         // A short copy made write_end reject the whole chunk.
         if (chunk > PAGE_SIZE) chunk /= 2;
+        if (stop) {
+          status = -EFAULT;
+          break;
+        }
         if (copied !== 0) {
           bytes = copied;
           continue;
@@ -142,10 +216,149 @@ export function generic_perform_write(k: Kernel, iocb: Kiocb, i: IovIter, aops: 
       } else {
         pos += BigInt(status);
         written += status;
+        if (stop) {
+          status = -EFAULT;
+          break outer;
+        }
       }
       break;
     }
     if (status < 0) break;
+  } while (i.count > 0);
+  if (written === 0) return status;
+  iocb.pos += BigInt(written);
+  return written;
+}
+
+/**
+ * generic_perform_write, v5.16 to v6.13 (the `performWrite` forms 'v5.16' and 'v5.18'): per
+ * page-sized chunk, fault in first -- fault_in_iov_iter_readable(i, bytes) -- then write_begin,
+ * the atomic copy, write_end; a rejected short copy retries with bytes = copied. The fault-in
+ * result is -EFAULT when it is non-zero in v5.16-v5.17 (bb523b406c84, a6294593e8a1: a partial
+ * fault-in fails the whole chunk, the short-write regression), and only when nothing could be
+ * faulted in from v5.18 (631f871f0717 "fs/iomap: Fix buffered write page prefaulting").
+ */
+export function generic_perform_write_v5_16(k: Kernel, iocb: Kiocb, i: IovIter, aops: WriteAops = SHMEM_AOPS): number {
+  const anyShortFails = k.profile.behaviour.performWrite === 'v5.16';
+  let pos = iocb.pos;
+  let status = 0;
+  let written = 0;
+  const loop = new RetryLoop(k, 'generic_perform_write', WRITE_CALL_TRACE);
+  let short = false;
+  let progress = false;
+  outer: do {
+    const offset = Number(pos & (PAGE - 1n));
+    let bytes = Math.min(PAGE_SIZE - offset, i.count);
+    for (;;) {
+      // again:
+      if (short && !loop.retry(progress, iterAddress(i), i.count)) {
+        status = -EINTR;
+        break outer;
+      }
+      k.m.timing?.chargeKernelInstructions('alu', PERFORM_WRITE_PASS_INSTRUCTIONS);
+      const notFaulted = i.faultInReadable(k, bytes);
+      if (anyShortFails ? notFaulted !== 0 : notFaulted === bytes) {
+        status = -EFAULT;
+        break outer;
+      }
+      const page = aops.writeBegin(k, iocb.file, pos, bytes);
+      if (typeof page === 'number') {
+        status = page;
+        break outer;
+      }
+      const copied = copyFromIterAtomic(k, i, page, offset, bytes);
+      const stop = subpageStop;
+      status = aops.writeEnd(k, iocb.file, pos, bytes, copied, page);
+      if (status !== copied) {
+        i.revert(copied - Math.max(status, 0));
+        if (status < 0) break outer;
+      }
+      short = copied < bytes;
+      progress = status > 0;
+      if (status === 0) {
+        // A short copy made ->write_end() reject the thing entirely.
+        if (stop) {
+          status = -EFAULT;
+          break outer;
+        }
+        if (copied !== 0) bytes = copied;
+        continue;
+      }
+      pos += BigInt(status);
+      written += status;
+      if (stop) {
+        status = -EFAULT;
+        break outer;
+      }
+      break;
+    }
+  } while (i.count > 0);
+  if (written === 0) return status;
+  iocb.pos += BigInt(written);
+  return written;
+}
+
+/**
+ * generic_perform_write, v5.13 (before "generic_perform_write()/iomap_write_actor(): saner logics
+ * for short copy", v5.14): per page-sized chunk, iov_iter_fault_in_readable(i, bytes) -- the
+ * pre-5.16 probes of the first byte, each page step and a spilled last byte, 0 or -EFAULT --,
+ * write_begin, iov_iter_copy_from_user_atomic() (the iterator does not move), write_end, then
+ * the iterator advances by what write_end accepted. A copy of nothing falls back to "a single
+ * segment length write" and goes round again: with 295cf156231c missing, an unaligned access
+ * that straddles into a bad granule copies nothing while the fault-in probe of its first byte
+ * succeeds, and the loop never ends (Catalin's reproducer, kernel-uaccess.md §6).
+ */
+export function generic_perform_write_v5_13(k: Kernel, iocb: Kiocb, i: IovIter, aops: WriteAops = SHMEM_AOPS): number {
+  let pos = iocb.pos;
+  let status = 0;
+  let written = 0;
+  const loop = new RetryLoop(k, 'generic_perform_write', WRITE_CALL_TRACE);
+  let short = false;
+  let progress = false;
+  outer: do {
+    const offset = Number(pos & (PAGE - 1n));
+    let bytes = Math.min(PAGE_SIZE - offset, i.count);
+    for (;;) {
+      // again:
+      if (short && !loop.retry(progress, iterAddress(i), i.count)) {
+        status = -EINTR;
+        break outer;
+      }
+      k.m.timing?.chargeKernelInstructions('alu', PERFORM_WRITE_PASS_INSTRUCTIONS);
+      if (iovIterFaultInReadable(k, i, bytes) !== 0) {
+        status = -EFAULT;
+        break outer;
+      }
+      const page = aops.writeBegin(k, iocb.file, pos, bytes);
+      if (typeof page === 'number') {
+        status = page;
+        break outer;
+      }
+      // iov_iter_copy_from_user_atomic() copies without advancing the iterator.
+      const copied = copyFromIterAtomic(k, i, page, offset, bytes);
+      const stop = subpageStop;
+      i.revert(copied);
+      status = aops.writeEnd(k, iocb.file, pos, bytes, copied, page);
+      if (status < 0) break outer;
+      i.advance(status);
+      short = copied < bytes;
+      progress = status > 0;
+      if (stop) {
+        pos += BigInt(status);
+        written += status;
+        status = -EFAULT;
+        break outer;
+      }
+      if (status === 0) {
+        // "If we were unable to copy any data at all, we must fall back to a single segment
+        // length write."
+        bytes = Math.min(PAGE_SIZE - offset, i.singleSegCount());
+        continue;
+      }
+      pos += BigInt(status);
+      written += status;
+      break;
+    }
   } while (i.count > 0);
   if (written === 0) return status;
   iocb.pos += BigInt(written);

@@ -72,6 +72,7 @@ function read_iter_zero(k: Kernel, to: IovIter): number {
 /** ->read_iter: the tmpfs, a pipe, /dev/null (end of file), /dev/zero; a directory's ->read is generic_read_dir (-EISDIR). */
 function readIter(k: Kernel, f: OpenFile, pos: bigint, to: IovIter): { ret: number; pos: bigint } {
   if (f.pipe) return { ret: pipe_read(k, f.pipe, to), pos };
+  if (f.inode.fops) return f.inode.fops.read_iter ? f.inode.fops.read_iter(k, f, pos, to) : { ret: -EINVAL, pos };
   if (f.inode.chardev === 'null') return { ret: 0, pos };
   if (f.inode.chardev === 'zero') return { ret: read_iter_zero(k, to), pos };
   if (f.inode.isDir) return { ret: -EISDIR, pos };
@@ -84,6 +85,7 @@ function readIter(k: Kernel, f: OpenFile, pos: bigint, to: IovIter): { ret: numb
 /** ->write_iter. */
 function writeIter(k: Kernel, f: OpenFile, pos: bigint, from: IovIter): { ret: number; pos: bigint } {
   if (f.pipe) return { ret: pipe_write(k, f.pipe, from), pos };
+  if (f.inode.fops) return f.inode.fops.write_iter ? f.inode.fops.write_iter(k, f, pos, from) : { ret: -EINVAL, pos };
   // /dev/null and /dev/zero (write_iter_null): everything is taken, nothing is read.
   if (f.inode.chardev) return { ret: from.count, pos };
   if (f.inode.attr) return sysfsWrite(k, f.inode.attr, pos, from);
@@ -244,7 +246,9 @@ export function sysOpenat(k: Kernel, dirfd: bigint, pathArg: bigint, flagsArg: b
     if (acc === 1 || acc === 2) fmode |= FMODE_WRITE | (inode.isDir ? 0 : FMODE_CAN_WRITE);
     // do_dentry_open: every file opened by name may seek, pread and pwrite (pipes never are).
     fmode |= FMODE_LSEEK | FMODE_PREAD | FMODE_PWRITE;
-    if (inode.isReg && inode.fs === 'tmpfs') fmode |= FMODE_CAN_ODIRECT;
+    // tmpfs: since e88e0d366f9c ("tmpfs: trivial support for direct IO", v6.6).
+    if (inode.isReg && inode.fs === 'tmpfs' && k.profile.behaviour.tmpfsDirectIo) fmode |= FMODE_CAN_ODIRECT;
+    if (inode.fops?.directIo) fmode |= FMODE_CAN_ODIRECT;
     // do_dentry_open: O_DIRECT needs FMODE_CAN_ODIRECT.
     if ((flags & O_DIRECT) !== 0 && (fmode & FMODE_CAN_ODIRECT) === 0) return -EINVAL;
   }
@@ -491,7 +495,8 @@ export function sysIoctl(k: Kernel, fdArg: bigint, cmdArg: bigint, arg: bigint):
       if (f.pipe) return k.uaccess.putUser(arg, 4, BigInt(f.pipe.pending.length)) ? 0 : -EFAULT;
       return -ENOTTY;
     default:
-      return -ENOTTY;
+      // vfs_ioctl: the file's unlocked_ioctl.
+      return inode.fops?.unlocked_ioctl ? inode.fops.unlocked_ioctl(k, f, cmd, arg) : -ENOTTY;
   }
 }
 
@@ -638,7 +643,8 @@ function populateSysfs(k: Kernel, root: Inode): void {
       let pref: number;
       if (sysfsStreq(buf, 'async')) pref = 2;
       else if (sysfsStreq(buf, 'sync')) pref = 1;
-      else if (sysfsStreq(buf, 'asymm')) pref = 3;
+      // Asymmetric mode exists from v5.18 (766121ba5de3).
+      else if (sysfsStreq(buf, 'asymm') && k.profile.behaviour.mteAsymm) pref = 3;
       else return -EINVAL;
       k.mteTcfPreferred = pref;
       k.applyTagSettings();

@@ -6,6 +6,9 @@
 import type { Kernel } from './kernel.js';
 import { EFAULT, EINVAL } from './errno.js';
 import { faultInIovIterReadable, faultInIovIterWriteable, type IovIter as FaultInIter } from './faultin.js';
+import { RetryLoop } from './retry.js';
+
+const READ_CALL_TRACE = ['copy_page_to_iter', 'shmem_file_read_iter', 'vfs_read', 'ksys_read', '__arm64_sys_read'];
 
 /** MAX_RW_COUNT: INT_MAX rounded down to a page. */
 export const MAX_RW_COUNT = 0x7ffff000;
@@ -112,6 +115,17 @@ export class IovIter implements FaultInIter {
     }
   }
 
+  /** The user address at the iterator's position and the bytes of its segment from there, or undefined at the end. */
+  position(): { addr: bigint; len: number } | undefined {
+    return this.current();
+  }
+
+  /** iov_iter_single_seg_count(): the bytes left in the current segment (capped by the count). */
+  singleSegCount(): number {
+    const c = this.current();
+    return c === undefined ? 0 : c.len;
+  }
+
   /** iov_iter_truncate(). */
   truncate(count: number): void {
     if (count < this.count) this.count = count;
@@ -162,19 +176,26 @@ export class IovIter implements FaultInIter {
   }
 
   /**
-   * copy_page_to_iter(): _copy_to_iter over the page from `offset`, again and again while it
-   * makes progress -- a short copy is retried from the first byte not copied, and only a copy
-   * that moves nothing (or the end) stops it. So a read converges on the first byte the copy
-   * routine cannot store, even though one copy_to_user may stop short of it.
+   * copy_page_to_iter(): since 08aa64796016 ("teach copy_page_to_iter() to handle compound
+   * pages", v5.14) _copy_to_iter over the page from `offset`, again and again while it makes
+   * progress -- a short copy is retried from the first byte not copied, and only a copy that
+   * moves nothing (or the end) stops it. So a read converges on the first byte the copy routine
+   * cannot store, even though one copy_to_user may stop short of it. Before (the linux-5.13
+   * profile), one copy_page_to_iter_iovec: one copyout per segment, stopping at a short one.
    */
   copyPageToIter(k: Kernel, page: Uint8Array, offset: number, bytes: number, kernelAddr: number): number {
+    if (!k.profile.behaviour.copyPageToIterLoop) return this.copyToIter(k, page.subarray(offset, offset + bytes), kernelAddr + offset);
     let res = 0;
+    let loop: RetryLoop | undefined;
     while (bytes > 0) {
       const n = this.copyToIter(k, page.subarray(offset, offset + bytes), kernelAddr + offset);
       res += n;
       bytes -= n;
-      if (n === 0) break;
+      if (n === 0 || bytes === 0) break;
       offset += n;
+      // A short copy that moved something: the loop goes round again (it cannot spin: n > 0).
+      loop ??= new RetryLoop(k, 'copy_page_to_iter', READ_CALL_TRACE);
+      if (!loop.retry(true, this.current()?.addr ?? 0n, bytes)) break;
     }
     return res;
   }

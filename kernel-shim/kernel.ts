@@ -12,6 +12,10 @@ import { AddressSpace } from './mm.js';
 import { Files } from './vfs.js';
 import { dispatchSyscall, type SyscallTrace } from './syscalls.js';
 import { UserAccess } from './uaccess.js';
+import { defaultProfile, parseProfile, type KernelProfile } from './profiles.js';
+import { DEFAULT_LIVELOCK_LIMIT, formatLivelock, KernelCounters, UaccessState, type FaultCounts, type LivelockReport } from './retry.js';
+import { registerScenarioDevices } from './devices.js';
+import type { PerfSampler } from './perf.js';
 import './signal-syscalls.js';
 import { Signals, signalName, SIGBUS, SIGILL, SIGSEGV, SIGTRAP, SEGV_ACCERR, SEGV_MAPERR, SEGV_MTEAERR, SEGV_MTESERR, BUS_ADRALN, BUS_ADRERR, ILL_ILLOPC, TRAP_BRKPT } from './signals.js';
 
@@ -44,10 +48,43 @@ export interface KernelOptions {
   strace?: (line: string) => void;
   /** Seed for getrandom and AT_RANDOM (DESIGN.md decision 9: no host randomness). */
   seed?: number;
+  /** Which kernel's behaviour to follow (profiles.ts): a profile or its name; default linux-6.14. */
+  profile?: KernelProfile | string;
+  /** Iterations without progress after which a retry loop is reported as a livelock (default 100000). */
+  livelockLimit?: number;
 }
 
-/** How the process ended: an exit status, or a fatal signal (the CLI exits 128 + signo). */
-export type ProcessEnd = { kind: 'exit'; status: number } | { kind: 'signal'; signo: number; report: string };
+/**
+ * How the process ended: an exit status, a fatal signal (the CLI exits 128 + signo), or the
+ * livelock watchdog stopping it inside a kernel retry loop (exit status 125).
+ */
+export type ProcessEnd = { kind: 'exit'; status: number } | { kind: 'signal'; signo: number; report: string } | { kind: 'livelock'; livelock: LivelockReport; report: string };
+
+/** Exit status when the livelock watchdog stops a run. */
+export const EXIT_LIVELOCK = 125;
+
+/** Counters at one moment (Kernel.snapshot). */
+export interface CounterSnapshot {
+  /** Instructions the program retired (EL0; the EL1 routines of the instruction-level path excluded). */
+  instructions: number;
+  /** Kernel instructions (Kernel.kernelInstructions). */
+  kernelInstructions: number;
+  /** Cycles, or null in functional mode. */
+  cycles: number | null;
+  retries: number;
+  faults: FaultCounts;
+  samples: number;
+}
+
+/** One syscall of Kernel.syscallLog: its number, arguments, result (none if it never returned) and counters. */
+export interface SyscallRecord {
+  nr: number;
+  name: string;
+  args: bigint[];
+  ret?: bigint;
+  start: CounterSnapshot;
+  end?: CounterSnapshot;
+}
 
 export class Kernel {
   readonly frames: FrameAllocator;
@@ -64,6 +101,18 @@ export class Kernel {
   end: ProcessEnd | undefined;
   readonly syscallCounts = new Map<string, number>();
   readonly trace?: SyscallTrace;
+  /** The kernel version whose behaviour the shim follows (profiles.ts). */
+  readonly profile: KernelProfile;
+  /** Retry iterations without progress before the watchdog reports a livelock. */
+  livelockLimit: number;
+  /** Faults, retries and samples, for reports. */
+  readonly counters = new KernelCounters();
+  /** The thread's retriable-uaccess flags and interrupt nesting (retry.ts). */
+  readonly thread: UaccessState;
+  /** The perf-like sampler, once a program armed it through /dev/granule-perf (perf.ts). */
+  sampler: PerfSampler | undefined;
+  /** When set, every syscall is recorded with the counters before and after it (`granule scenario`). */
+  syscallLog: SyscallRecord[] | undefined;
 
   constructor(
     readonly m: Machine,
@@ -74,10 +123,46 @@ export class Kernel {
     this.userTables = new PageTables(m, this.frames);
     this.as = new AddressSpace(m, this.frames, this.userTables, USER_ASID);
     this.files = new Files(o);
+    this.profile = typeof o.profile === 'string' ? parseProfile(o.profile) : (o.profile ?? defaultProfile());
+    this.livelockLimit = o.livelockLimit ?? DEFAULT_LIVELOCK_LIMIT;
+    this.thread = new UaccessState(this);
     this.uaccess = new UserAccess(this);
+    this.uaccess.fixups = { ...this.profile.behaviour.fixups };
     this.signals = new Signals(this);
     if (o.strace) this.trace = { emit: o.strace };
+    registerScenarioDevices(this);
     this.boot();
+  }
+
+  /**
+   * Kernel instructions so far: the work charged to the timing model (typed-array copies, loops,
+   * entry and exit) and the routines run at EL1 by the instruction-level path; in functional
+   * mode, the instructions the uaccess routines retired or stand for.
+   */
+  kernelInstructions(): number {
+    const el1 = this.uaccess.el1Instructions;
+    const t = this.m.timing;
+    if (t) return t.kernelWorkInstructions + el1;
+    return this.uaccess.path === 'instruction' ? el1 : this.uaccess.routineInstructions;
+  }
+
+  /** The counters a syscall record keeps (what `granule scenario` reports for the call it measures). */
+  snapshot(): CounterSnapshot {
+    const c = this.counters;
+    return {
+      instructions: this.m.instructions - this.uaccess.el1Instructions,
+      kernelInstructions: this.kernelInstructions(),
+      cycles: this.m.timing ? this.m.timing.cycles() : null,
+      retries: c.retries,
+      faults: { ...c.faults },
+      samples: c.samples,
+    };
+  }
+
+  /** The watchdog stops the process in a retry loop that makes no progress (soft lockup). */
+  livelock(r: LivelockReport): void {
+    if (this.end) return;
+    this.kill({ kind: 'livelock', livelock: r, report: formatLivelock(r, this.name, this.pid) });
   }
 
   /** Translation regime, vectors and the kernel stack, as Linux has them before the first exec. */
@@ -121,7 +206,8 @@ export class Kernel {
   tcf0(): number {
     const sync = (this.taggedAddrCtrl & 2) !== 0;
     const async = (this.taggedAddrCtrl & 4) !== 0;
-    const requested = (sync ? 1 << 1 : 0) | (async ? 1 << 2 : 0) | (sync && async ? 1 << 3 : 0);
+    // Asymmetric mode only on kernels that have it (766121ba5de3, v5.18).
+    const requested = (sync ? 1 << 1 : 0) | (async ? 1 << 2 : 0) | (sync && async && this.profile.behaviour.mteAsymm ? 1 << 3 : 0);
     const pref = 1 << this.mteTcfPreferred;
     const resolved = (requested & pref) !== 0 ? pref : requested;
     return resolved & (1 << 3) ? 3 : resolved & (1 << 2) ? 2 : resolved & (1 << 1) ? 1 : 0;
@@ -253,7 +339,7 @@ export class Kernel {
     // strace's last line when a signal ends the process (no core: RLIMIT_CORE is 0). An exit's
     // `+++ exited with N +++` follows the exit_group line (syscalls.ts).
     if (end.kind === 'signal') this.trace?.emit(`+++ killed by ${signalName(end.signo)} +++`);
-    this.m.exitStatus = end.kind === 'exit' ? end.status & 0xff : 128 + end.signo;
+    this.m.exitStatus = end.kind === 'exit' ? end.status & 0xff : end.kind === 'livelock' ? EXIT_LIVELOCK : 128 + end.signo;
     this.m.haltReason = 'halt';
   }
 }

@@ -46,6 +46,8 @@ function assembleRoutines(): Assembled {
 
 const TRANSLATION = 0x04;
 const ACCESS_FLAG = 0x08;
+const PERMISSION = 0x0c;
+const TAG_CHECK = 0x11;
 
 export class KernelText {
   readonly table: ExceptionTable;
@@ -58,6 +60,8 @@ export class KernelText {
   x1 = 0n;
   /** Instructions the last call retired (including the fixups and retried faults). */
   lastInstructions = 0;
+  /** Instructions all calls retired at EL1 (the machine counts them with the guest's). */
+  totalInstructions = 0;
 
   constructor(private readonly k: Kernel) {
     const a = assembleRoutines();
@@ -165,6 +169,7 @@ export class KernelText {
     const before = m.instructions;
     const r = m.run(budget, this.returnAddress);
     this.lastInstructions = m.instructions - before;
+    this.totalInstructions += this.lastInstructions;
     const result = r.reason === 'until' ? cpu.readX(0) : undefined;
     this.x1 = cpu.readX(1);
     if (r.reason === 'count') throw new Error(`internal: kernel routine ${name} did not return within ${budget} instructions`);
@@ -201,10 +206,12 @@ export class KernelText {
     if (userAddress && (fsc === TRANSLATION || fsc === ACCESS_FLAG) && this.k.uaccess.pagefaultDisabled === 0) {
       const untagged = BigInt.asUintN(64, BigInt.asIntN(56, far));
       if (this.k.as.handleFault(untagged, (esr & (1 << 6)) !== 0 ? 'write' : 'read') === 'mapped') {
+        this.k.uaccess.noteFault('pageFault');
         exceptionReturn(cpu);
         return true;
       }
     }
+    this.k.uaccess.noteFault((esr & 0x3f) === TAG_CHECK ? 'tagCheck' : fsc === PERMISSION ? 'permission' : 'translation');
     const entry = this.table.lookup(s.elr);
     if (!entry || !fixupException(cpu, entry)) return false;
     exceptionReturn(cpu);

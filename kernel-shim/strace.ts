@@ -379,8 +379,10 @@ export function formatResult(t: TraceCall, kind: RetKind = 'dec'): string {
 }
 
 /** The `+++ exited with N +++` / `+++ killed by SIGSEGV (core dumped) +++` line. */
-export function formatProcessEnd(end: { kind: 'exit'; status: number } | { kind: 'signal'; signo: number }, signame: (n: number) => string, coreDumped = false): string {
+export function formatProcessEnd(end: { kind: 'exit'; status: number } | { kind: 'signal'; signo: number } | { kind: 'livelock'; livelock: { loop: string } }, signame: (n: number) => string, coreDumped = false): string {
   if (end.kind === 'exit') return `+++ exited with ${end.status} +++`;
+  // granule's own: the livelock watchdog stopped the process inside a syscall.
+  if (end.kind === 'livelock') return `+++ stopped by the livelock watchdog (soft lockup in ${end.livelock.loop}) +++`;
   return `+++ killed by ${signame(end.signo)} ${coreDumped ? '(core dumped) ' : ''}+++`;
 }
 

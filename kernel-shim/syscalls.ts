@@ -60,9 +60,21 @@ export function dispatchSyscall(k: Kernel): void {
     if (def?.format) custom = def.format(t, 'in');
     else if (def) formatArgs(t, def.args, 'in', entry);
   }
+  const log = k.syscallLog;
+  if (log) log.push({ nr, name, args: a, start: k.snapshot() });
   const result = BigInt(def ? def.run(k, a) : -ENOSYS);
+  if (log) {
+    const rec = log[log.length - 1];
+    rec.end = k.snapshot();
+    if (k.end?.kind !== 'livelock') rec.ret = result;
+  }
   k.syscallCounts.set(name, (k.syscallCounts.get(name) ?? 0) + 1);
-  if (k.trace) {
+  if (k.trace && k.end?.kind === 'livelock') {
+    // The call never returns: strace's line for a call the process did not come back from.
+    const args = def?.format ? (custom ?? '') : def ? entry.filter((x) => x !== undefined && x !== '').join(', ') : a.map(hex).join(', ');
+    k.trace.emit(`${name}(${args} <unfinished ...>`);
+    k.trace.emit(formatProcessEnd(k.end, String));
+  } else if (k.trace) {
     t.ret = result;
     let args: string;
     if (def?.format) args = def.format(t, 'out') ?? custom ?? '';

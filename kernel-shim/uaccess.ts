@@ -29,6 +29,8 @@ import type { Mmu } from '../mmu/access.js';
 import type { Kernel } from './kernel.js';
 import { KDATA_BASE, KernelText } from './ktext.js';
 import type { KernelRange } from '../emulator/timing/model.js';
+import { EC } from '../emulator/exceptions.js';
+import type { FaultKind } from './retry.js';
 import { clearFaultSize, clearFaultStart, clearUserFault, clearUserInstructions, clearZeroed, copyFault, copyInstructions, FIXUPS_V5_14, type CopyDirection, type CopyFault, type UaccessFixups } from './copy-pattern.js';
 
 export const EFAULT = 14;
@@ -58,6 +60,13 @@ const bufferCompare = Buffer.prototype.compare as (this: Uint8Array, target: Uin
 const BAD_NONE = 0;
 const BAD_PAGE = 1;
 const BAD_TAG = 2;
+
+/**
+ * Instructions of arm64's fault path for a uaccess fault, charged on a timed machine (an
+ * assumption: do_mem_abort → do_tag_check_fault / do_page_fault → __do_kernel_fault →
+ * fixup_exception's binary search of the exception table, about 120 instructions).
+ */
+const FAULT_HANDLER_INSTRUCTIONS = 120;
 
 /**
  * The 8-granule pattern of each tag as a float64: eight tag bytes (each 0..15) never form a NaN
@@ -123,6 +132,8 @@ export class UserAccess {
    */
   routineInstructions = 0;
   lastRoutineInstructions = 0;
+  /** What kind of fault stopped the last scan (BAD_PAGE: translation or permission). */
+  private badFault: FaultKind = 'translation';
   private chargedN = -1;
   private chargedAlign = 0;
   private chargedCount = 0;
@@ -161,6 +172,57 @@ export class UserAccess {
   /** The instruction-level routines and their exception table, mapped on first use. */
   get kernelText(): KernelText {
     return (this.text ??= new KernelText(this.k));
+  }
+
+  /** Instructions the instruction-level routines retired at EL1 (counted by the machine as well). */
+  get el1Instructions(): number {
+    return this.text?.totalInstructions ?? 0;
+  }
+
+  /**
+   * A fault taken by a user access, from either path: counted by kind (retry.ts), seen by the
+   * retriable-uaccess flag, and on a timed machine charged as arm64's fault path would run.
+   */
+  noteFault(kind: FaultKind): void {
+    this.k.thread.noteFault(kind);
+    this.k.m.timing?.chargeKernelInstructions('alu', FAULT_HANDLER_INSTRUCTIONS);
+  }
+
+  /** The typed-array path's faults: the exception entry the instruction path takes for real, then noteFault. */
+  private typedFault(kind: FaultKind, count: number): void {
+    for (let i = 0; i < count; i++) {
+      this.k.m.timing?.exceptionEntry(EC.DATA_ABORT_SAME);
+      this.noteFault(kind);
+    }
+  }
+
+  /**
+   * Whether user accesses skip tag checks now: `+nofault-unchecked` (Catalin Marinas, Oct 2021:
+   * no tag checking on user addresses while pagefault_disable() is in effect).
+   */
+  private get uncheckedNow(): boolean {
+    return this.pagefaultDisabled > 0 && this.k.profile.options.nofaultUnchecked;
+  }
+
+  /** Runs an instruction-level routine with PSTATE.TCO set when tag checks are off (`+nofault-unchecked`). */
+  private withTco<T>(fn: () => T): T {
+    if (!this.uncheckedNow) return fn();
+    const cpu = this.k.m.cpu;
+    const tco = cpu.tco;
+    cpu.tco = 1;
+    cpu.hooks.memoryStateChanged();
+    try {
+      return fn();
+    } finally {
+      cpu.tco = tco;
+      cpu.hooks.memoryStateChanged();
+    }
+  }
+
+  /** The perf-like sampler's interrupt arrives during a copy made with page faults disabled (perf.ts). */
+  private sample(): void {
+    const s = this.k.sampler;
+    if (s && this.pagefaultDisabled > 0 && this.k.thread.inInterrupt === 0) s.interrupt();
   }
 
   pagefaultDisable(): void {
@@ -215,13 +277,18 @@ export class UserAccess {
   /** The fault of translate(): a translation or access flag fault on a user address is a page fault. */
   private pageFault(e: unknown, lo: number, hi: number, write: boolean): number {
     if (!(e instanceof MemoryFault)) throw e;
+    this.badFault = e.kind === 'permission' ? 'permission' : 'translation';
     if ((e.kind !== 'translation' && e.kind !== 'access-flag') || this.pagefaultDisabled > 0 || (hi & 0x00800000) !== 0) return -1;
     const untagged = BigInt.asUintN(64, BigInt.asIntN(56, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
     if (this.k.as.handleFault(untagged, write ? 'write' : 'read') !== 'mapped') return -1;
+    this.typedFault('pageFault', 1);
     try {
       return this.mmu.translateUnprivileged(lo, hi, write);
     } catch (e2) {
-      if (e2 instanceof MemoryFault) return -1;
+      if (e2 instanceof MemoryFault) {
+        this.badFault = e2.kind === 'permission' ? 'permission' : 'translation';
+        return -1;
+      }
       throw e2;
     }
   }
@@ -324,7 +391,7 @@ export class UserAccess {
     const mode = mmu.el0TagMode;
     let sync = false;
     let async = false;
-    if (mode !== 0 && this.tagsApply(ptag)) {
+    if (mode !== 0 && this.tagsApply(ptag) && !this.uncheckedNow) {
       sync = mode === 1 || (mode === 3 && !write);
       async = !sync;
     }
@@ -353,6 +420,7 @@ export class UserAccess {
           const at = g === g0 ? done : done + g * 16 - off;
           if (sync) {
             this.badKind = BAD_TAG;
+            this.badFault = 'tagCheck';
             return at;
           }
           this.mismatch = at;
@@ -527,6 +595,8 @@ export class UserAccess {
       stored = f.stored;
       executed = f.faultStart;
       retried = f.retried;
+      // The faulting access, and the one-byte retry of 9997 when it faults on the same byte.
+      this.typedFault(this.badFault, f.retried && bad === 0 ? 2 : 1);
       this.touchStraddle(lo, hi, f.faultStart, f.faultSize, bad, write);
       if (f.partialEnd > f.partialStart) this.copyIn(kbuf, lo, f.partialStart, f.partialEnd);
     }
@@ -567,10 +637,11 @@ export class UserAccess {
     const kva = KDATA_BASE + BigInt(koff);
     text.writeBuffer(koff, kbuf.subarray(0, n));
     const v513 = !this.fixups.oneByteRetry;
-    const left =
+    const left = this.withTco(() =>
       direction === 'from-user'
         ? text.call(v513 ? '__arch_copy_from_user_v5_13' : '__arch_copy_from_user', [kva, uaddr, BigInt(n)], UserAccess.budget(n))
-        : text.call(v513 ? '__arch_copy_to_user_v5_13' : '__arch_copy_to_user', [uaddr, kva, BigInt(n)], UserAccess.budget(n));
+        : text.call(v513 ? '__arch_copy_to_user_v5_13' : '__arch_copy_to_user', [uaddr, kva, BigInt(n)], UserAccess.budget(n)),
+    );
     this.lastRoutineInstructions = text.lastInstructions;
     this.routineInstructions += text.lastInstructions;
     if (left === undefined) return n;
@@ -587,9 +658,14 @@ export class UserAccess {
    */
   rawCopyFromUser(dst: Uint8Array, uaddr: bigint, n: number, kernelAddr = 0): number {
     if (n === 0) return 0;
-    if (this.path === 'instruction') return this.copyInsn('from-user', dst, uaddr, n, kernelAddr);
-    split64[0] = uaddr;
-    return this.copyTyped(false, dst, split32[0], split32[1], n, kernelAddr);
+    let left: number;
+    if (this.path === 'instruction') left = this.copyInsn('from-user', dst, uaddr, n, kernelAddr);
+    else {
+      split64[0] = uaddr;
+      left = this.copyTyped(false, dst, split32[0], split32[1], n, kernelAddr);
+    }
+    if (this.k.sampler) this.sample();
+    return left;
   }
 
   /**
@@ -600,9 +676,14 @@ export class UserAccess {
   rawCopyToUser(uaddr: bigint, src: Uint8Array, kernelAddr = 0): number {
     const n = src.length;
     if (n === 0) return 0;
-    if (this.path === 'instruction') return this.copyInsn('to-user', src, uaddr, n, kernelAddr);
-    split64[0] = uaddr;
-    return this.copyTyped(true, src, split32[0], split32[1], n, kernelAddr);
+    let left: number;
+    if (this.path === 'instruction') left = this.copyInsn('to-user', src, uaddr, n, kernelAddr);
+    else {
+      split64[0] = uaddr;
+      left = this.copyTyped(true, src, split32[0], split32[1], n, kernelAddr);
+    }
+    if (this.k.sampler) this.sample();
+    return left;
   }
 
   /**
@@ -702,7 +783,7 @@ export class UserAccess {
     if (n === 0) return 0;
     if (this.path === 'instruction') {
       const name = this.fixups.exactClearUser ? '__arch_clear_user' : '__arch_clear_user_v5_13';
-      const left = this.kernelText.call(name, [uaddr, BigInt(n)], UserAccess.budget(n));
+      const left = this.withTco(() => this.kernelText.call(name, [uaddr, BigInt(n)], UserAccess.budget(n)));
       this.lastRoutineInstructions = this.kernelText.lastInstructions;
       this.routineInstructions += this.kernelText.lastInstructions;
       return left === undefined ? n : Number(left);
@@ -716,6 +797,7 @@ export class UserAccess {
     if (bad < n) {
       left = clearUserFault(n, bad, this.fixups);
       executed = clearZeroed;
+      this.typedFault(this.badFault, 1);
       this.touchStraddle(lo, hi, clearFaultStart, clearFaultSize, bad, true);
     }
     if (this.mismatch < n) this.noteAsync(executed, false);
@@ -737,7 +819,7 @@ export class UserAccess {
   private single(uaddr: bigint, size: 1 | 2 | 4 | 8, write: boolean, value: bigint): bigint | undefined {
     if (this.path === 'instruction') {
       const text = this.kernelText;
-      const err = write ? text.call(`__put_user_${size}`, [uaddr, value], 64) : text.call(`__get_user_${size}`, [uaddr], 64);
+      const err = this.withTco(() => (write ? text.call(`__put_user_${size}`, [uaddr, value], 64) : text.call(`__get_user_${size}`, [uaddr], 64)));
       if (err === undefined || err !== 0n) return undefined;
       return write ? 0n : text.x1;
     }
@@ -746,6 +828,7 @@ export class UserAccess {
     const hi = split32[1];
     const bad = this.scan(lo, hi, size, write);
     if (bad < size) {
+      this.typedFault(this.badFault, 1);
       this.touchStraddle(lo, hi, 0, size, bad, write);
       return undefined;
     }

@@ -24,6 +24,8 @@ import { EBADF, EBUSY, EISDIR, EMFILE, ENAMETOOLONG, ENOENT, ENOSPC, ENOTDIR, EN
 import { REALTIME_EPOCH, type Timespec } from './time.js';
 import type { FrameAllocator } from './pgtable.js';
 import type { PhysMem } from '../mmu/physmem.js';
+import type { Kernel } from './kernel.js';
+import type { IovIter } from './iov_iter.js';
 
 export const PAGE_SIZE = 4096;
 export const PAGE_SHIFT = 12;
@@ -77,6 +79,8 @@ export class Inode {
   attr?: SysfsAttr;
   /** Character devices: which one (drivers/char/mem.c) and st_rdev. */
   chardev?: 'null' | 'zero';
+  /** A driver's file operations (the scenario devices of devices.ts). */
+  fops?: FileOps;
   rdev = 0n;
   /** Directory entries. */
   readonly entries?: Map<string, Inode>;
@@ -129,6 +133,18 @@ export class Inode {
     this.mtime = now;
     this.ctime = now;
   }
+}
+
+/**
+ * A driver's struct file_operations (what the scenario devices implement): read_iter and
+ * write_iter return the result and the new position; unlocked_ioctl -ENOTTY for a command it
+ * does not know. `directIo`: the file accepts O_DIRECT (FMODE_CAN_ODIRECT).
+ */
+export interface FileOps {
+  read_iter?(k: Kernel, f: OpenFile, pos: bigint, to: IovIter): { ret: number; pos: bigint };
+  write_iter?(k: Kernel, f: OpenFile, pos: bigint, from: IovIter): { ret: number; pos: bigint };
+  unlocked_ioctl?(k: Kernel, f: OpenFile, cmd: number, arg: bigint): number;
+  directIo?: boolean;
 }
 
 /** A sysfs attribute file: show() gives the contents, store() takes a write (count or -errno). */
@@ -196,6 +212,8 @@ export class Files {
   readonly fds: ({ file: OpenFile; cloexec: boolean } | undefined)[] = [];
   readonly root: Inode;
   readonly tmp: Inode;
+  /** /dev. */
+  readonly dev: Inode;
   private nextIno = 1;
   /** tmpfs pages and inodes in use (the size= and nr_inodes= limits). */
   tmpfsPages = 0;
@@ -228,6 +246,7 @@ export class Files {
     mountpoint.mounted = this.tmp;
     this.tmpfsInodes = 1;
     const dev = new Inode('devtmpfs', this.nextIno++, S_IFDIR | 0o755, t0);
+    this.dev = dev;
     dev.parent = this.root;
     this.root.entries!.set('dev', dev);
     this.root.nlink++;
@@ -434,6 +453,15 @@ export class Files {
     target.mounted = root;
     populate?.(root);
     return root;
+  }
+
+  /** A node in /dev served by a driver's file operations (S_IFCHR or S_IFREG in `mode`). */
+  addDevice(name: string, mode: number, fops: FileOps, rdev = 0n): Inode {
+    const d = new Inode('devtmpfs', this.nextIno++, mode, this.now());
+    d.fops = fops;
+    d.rdev = rdev;
+    this.dev.entries!.set(name, d);
+    return d;
   }
 
   /** A directory of a synthetic file system (sysfs). */

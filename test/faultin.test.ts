@@ -22,8 +22,8 @@ const EFAULT = -14;
 const p = USER_BASE;
 
 /** Three PROT_MTE pages at p, tag 0, except the `bad` granules (tag 1, counted from p). */
-function setup(path: UaccessPath, bad: number[] = []): Env {
-  const env = makeEnv();
+function setup(path: UaccessPath, bad: number[] = [], profile?: string): Env {
+  const env = makeEnv({ profile });
   env.k.uaccess.path = path;
   mapUser(env.k, p, 3);
   for (const g of bad) setTags(env.k, p + BigInt(16 * g), 16, 1);
@@ -81,12 +81,17 @@ describe.each(['typed-array', 'instruction'] as UaccessPath[])('fault-in (%s pro
     expect(faultInSubpageWriteable(setup(path).k, p + 5n, 40)).toBe(0);
   });
 
-  it("fault_in_safe_writeable walks pages only: bad granules are invisible, holes and read-only pages are not", () => {
-    expect(faultInSafeWriteable(setup(path, [0, 1, 2]).k, p, 64)).toBe(0);
-    const env = setup(path);
-    // Page 3 is a hole, page 4 read-only: 100 bytes before the hole are faulted in.
+  it.each(['linux-5.16', 'linux-6.14'])("fault_in_safe_writeable walks pages only: bad granules are invisible, holes and read-only pages are not (%s)", (profile) => {
+    expect(faultInSafeWriteable(setup(path, [0, 1, 2], profile).k, p, 64)).toBe(0);
+    const env = setup(path, [], profile);
+    // Page 3 is a hole, page 4 read-only: 100 bytes before the hole are faulted in. v5.16's
+    // get_user_pages version reports the 200 after them; v5.17's fixup_user_fault version
+    // (fe673d3f5bf1) computes "size - (uaddr - start)" only when size > uaddr - start, which
+    // in unsigned arithmetic is false once start moved past uaddr: 0 (fixed by 8c03ebd7cdc0,
+    // v6.15, after the linux-6.14 profile).
     mapUser(env.k, p + 4n * 4096n, 1, { prot: PROT_READ });
-    expect(faultInSafeWriteable(env.k, p + 3n * 4096n - 100n, 300)).toBe(200);
+    expect(faultInSafeWriteable(env.k, p + 3n * 4096n - 100n, 300)).toBe(profile === 'linux-5.16' ? 200 : 0);
+    // A failure in the first page is the whole size in both.
     expect(faultInSafeWriteable(env.k, p + 4n * 4096n, 10)).toBe(10);
   });
 

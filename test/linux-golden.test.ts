@@ -52,7 +52,8 @@ export function runUser(elf: Uint8Array, argv0: string): UserRun {
       }
       const r = machine.run(Math.min(left, CHUNK));
       if (r.reason === 'count') continue;
-      if (kernel.end) end = kernel.end.kind === 'exit' ? { kind: 'exit', status: kernel.end.status } : { kind: 'signal', signo: kernel.end.signo };
+      if (kernel.end?.kind === 'livelock') problem = kernel.end.report;
+      else if (kernel.end) end = kernel.end.kind === 'exit' ? { kind: 'exit', status: kernel.end.status } : { kind: 'signal', signo: kernel.end.signo };
       else problem = `the run stopped (${r.reason}) at pc 0x${machine.cpu.pc.toString(16)} without the process ending`;
       break;
     }

@@ -30,7 +30,7 @@ function run(name: string): Run {
   const { machine, kernel } = createUserProcess(assembleProgram(signalProgramPath(name)), { argv: [`/bin/${name}`], envp: [], stdout, stderr, stdin: () => new Uint8Array(0) });
   const r = machine.run(50_000_000);
   const e = kernel.end;
-  const end: ProcessEnd | undefined = e ? (e.kind === 'exit' ? { kind: 'exit', status: e.status } : { kind: 'signal', signo: e.signo }) : undefined;
+  const end: ProcessEnd | undefined = e?.kind === 'exit' ? { kind: 'exit', status: e.status } : e?.kind === 'signal' ? { kind: 'signal', signo: e.signo } : undefined;
   return {
     stdout: Buffer.from(stdout.bytes()).toString('latin1'),
     end,

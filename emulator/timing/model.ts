@@ -150,6 +150,16 @@ export class TimingModel {
     return this.core.cycles();
   }
 
+  /** Instructions of the kernel work charged so far (what `stats.timing.kernel.equivalentInstructions` reports). */
+  get kernelWorkInstructions(): number {
+    return this.work.instructions;
+  }
+
+  /** The cycles an exception entry and return cost on this core (for work that stands for both). */
+  get exceptionRoundTrip(): number {
+    return this.config.core.exceptionEntry + this.config.core.exceptionReturn;
+  }
+
   /** The descriptor of an instruction word (table row `row`), built once per distinct word. */
   describe(word: number, row: number): TimingDesc {
     let d = this.byWord.get(word);

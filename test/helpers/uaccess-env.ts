@@ -17,10 +17,10 @@ export interface Env {
 }
 
 /** tcf: 1 sync, 2 async, 3 asymmetric, 0 none (PR_MTE_TCF bits << 1). */
-export function makeEnv(o: { ramMiB?: number; tcf?: number } = {}): Env {
+export function makeEnv(o: { ramMiB?: number; tcf?: number; profile?: string } = {}): Env {
   const m = new Machine({ ramBase: 0x40000000, ramSize: (o.ramMiB ?? 8) * 1024 * 1024 });
   const sink = new BufferSink();
-  const k = new Kernel(m, { stdout: sink, stderr: sink });
+  const k = new Kernel(m, { stdout: sink, stderr: sink, profile: o.profile });
   setTcf(k, o.tcf ?? 1);
   return { k, m };
 }
