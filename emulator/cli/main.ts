@@ -8,6 +8,7 @@ import { registerAsm } from './asm.js';
 import { registerDisasm } from './disasm.js';
 import { registerBench } from './bench.js';
 import { registerRun } from './run.js';
+import { registerScenario } from './scenario.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerAsm(program);
   registerDisasm(program);
   registerRun(program);
+  registerScenario(program);
   registerBench(program);
   program.helpCommand('help [command]', 'show help for a command');
   for (const cmd of program.commands) cmd.exitOverride().configureOutput({ outputError: (str, write) => write(str.replace(/^error:/, 'granule: error:')) });

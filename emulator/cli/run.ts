@@ -14,6 +14,8 @@ import { collectStats, formatStats } from '../stats.js';
 import { assembleSourceFile, isAssemblySource } from './source.js';
 import { createUserProcess, USER_DEFAULT_RAM } from '../../kernel-shim/process.js';
 import { readSync } from 'node:fs';
+import { parseProfile, ProfileError, type KernelProfile } from '../../kernel-shim/profiles.js';
+import { DEFAULT_LIVELOCK_LIMIT } from '../../kernel-shim/retry.js';
 import { CPU_NAMES, resolveTimingConfig, TimingConfigError, type TimingConfig } from '../timing/config.js';
 
 interface RunOptions {
@@ -27,6 +29,8 @@ interface RunOptions {
   strace?: boolean;
   cpu: string;
   timingConfig?: string;
+  kernel?: string;
+  livelockLimit?: string;
 }
 
 /** Exit status when --max-insns stops the guest (like timeout(1)). */
@@ -76,8 +80,27 @@ function timingFor(o: RunOptions): TimingConfig | undefined {
   }
 }
 
+/** `--kernel PROFILE`: a kernel profile (profiles.ts), or the default one. */
+export function kernelProfileOption(text: string | undefined): KernelProfile {
+  try {
+    return parseProfile(text ?? 'linux-6.14');
+  } catch (e) {
+    if (e instanceof ProfileError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** `--livelock-limit N`: retry iterations without progress before the watchdog stops a loop. */
+export function livelockLimitOption(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_LIVELOCK_LIMIT;
+  const n = parseNumber(text, '--livelock-limit count');
+  if (n < 1n || n > 1n << 40n) throw new UsageError(`--livelock-limit must be at least 1, not '${text}'`);
+  return Number(n);
+}
+
 /** Runs a bare-metal program on the virt board; returns the exit status. */
 function runVirt(file: string, o: RunOptions): number {
+  if (o.kernel !== undefined || o.livelockLimit !== undefined) throw new UsageError('--kernel and --livelock-limit select the kernel shim: they need --machine user');
   const ramSize = o.mem === undefined ? VIRT_DEFAULT_RAM : Number(parseNumber(o.mem, '--mem size', true));
   if (ramSize < 1 << 20 || ramSize > 4 * 1024 ** 3 || ramSize % 4096 !== 0) throw new UsageError(`--mem must be a multiple of 4 KiB between 1M and 4G, not '${o.mem}'`);
   const maxInsns = o.maxInsns === undefined ? Infinity : Number(parseNumber(o.maxInsns, '--max-insns count'));
@@ -113,6 +136,8 @@ function runUser(file: string, guestArgs: string[], o: RunOptions): number {
   const ramSize = o.mem === undefined ? USER_DEFAULT_RAM : Number(parseNumber(o.mem, '--mem size', true));
   if (ramSize < 1 << 22 || ramSize > 4 * 1024 ** 3 || ramSize % 4096 !== 0) throw new UsageError(`--mem must be a multiple of 4 KiB between 4M and 4G, not '${o.mem}'`);
   const maxInsns = o.maxInsns === undefined ? Infinity : Number(parseNumber(o.maxInsns, '--max-insns count'));
+  const profile = kernelProfileOption(o.kernel);
+  const livelockLimit = livelockLimitOption(o.livelockLimit);
   const bytes = readProgram(file, 0x400000n);
   let proc;
   try {
@@ -123,6 +148,8 @@ function runUser(file: string, guestArgs: string[], o: RunOptions): number {
       stderr: stderrSink,
       stdin: readStdin,
       strace: o.strace ? (line) => process.stderr.write(line + '\n') : undefined,
+      profile,
+      livelockLimit,
     });
   } catch (e) {
     if (e instanceof ElfError) throw new CliError(`${file}: ${e.message}`);
@@ -134,7 +161,7 @@ function runUser(file: string, guestArgs: string[], o: RunOptions): number {
   const reason = runGuest(m, maxInsns, tracer);
   let status: number;
   if (reason === 'halt' && kernel.end) {
-    if (kernel.end.kind === 'signal') process.stderr.write(kernel.end.report);
+    if (kernel.end.kind !== 'exit') process.stderr.write(kernel.end.report);
     status = m.exitStatus;
   } else status = report(m, reason, maxInsns);
   emitStats(m, o);
@@ -192,6 +219,8 @@ export function registerRun(program: Command): void {
     .argument('<file>', 'ELF64 AArch64 executable, or assembly source (.s/.S)')
     .argument('[guest-args...]', 'arguments for the guest (after --)')
     .option('--machine <kind>', 'user (Linux user mode with the kernel shim) or virt (QEMU-virt-compatible bare metal)', 'user')
+    .option('--kernel <profile>', 'which Linux kernel the shim follows: linux-5.13, linux-5.16, linux-5.18, linux-5.19, linux-6.14 (default), with +option suffixes for the unmerged proposals')
+    .option('--livelock-limit <n>', `kernel retry-loop iterations without progress before the shim reports a livelock (exit status 125; default ${DEFAULT_LIVELOCK_LIMIT})`)
     .option('--cpu <model>', `timing model: ${CPU_NAMES.join(', ')}, or none (functional, fastest)`, 'cortex-a510')
     .option('--timing-config <file>', 'JSON overriding any parameter of the --cpu profile (shown with --stats)')
     .option('--mem <size>', 'guest RAM, e.g. 128M (virt: at 0x40000000)')

@@ -1,0 +1,35 @@
+// direct-io: with O_DIRECT, read (ARG r) or write (ARG w) LENGTH bytes at file position 0 of
+// /dev/granule-dio, a btrfs-like file, from or to p + OFFSET. An aligned request pins the user
+// pages and moves the data through kernel mappings, never tag checked; an unaligned one falls
+// back to buffered I/O (kernel-uaccess.md §1.6; scenario 19).
+
+        .equ UNTOUCHED_PAGES, 0
+        .include "lib.s"
+
+scenario:
+        stp     x29, x30, [sp, #-16]!
+        cmp     x25, #7
+        b.lt    usage
+        mov     x0, #AT_FDCWD
+        adr     x1, path_dio
+        ldr     x2, =O_RDWR | O_DIRECT
+        mov     x3, #0
+        SYS     SYS_openat
+        CHECK   msg_open
+        mov     x26, x0
+        add     x1, x19, x20
+        mov     x2, x21
+        mov     x3, #0
+        ldr     x4, [x24, #48]
+        ldrb    w4, [x4]
+        cmp     w4, #'w'
+        b.eq    1f
+        SYS     SYS_pread64
+        b       2f
+1:      SYS     SYS_pwrite64
+2:      ldp     x29, x30, [sp], #16
+        ret
+
+        .section .rodata
+path_dio:       .asciz "/dev/granule-dio"
+        .text
