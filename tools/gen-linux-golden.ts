@@ -18,50 +18,22 @@
 // $QEMU_SYSTEM_AARCH64. The kernel boots twice and both runs must print the same for every
 // program (the programs avoid anything that varies between boots); it fails otherwise.
 
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { qemuVersion } from './gen-virt-golden.js';
 import {
-  assembleProgram, bootOracle, buildInitramfs, debianVersion, findKernel, formatEnd, formatGolden, GOLDEN_DIR, goldenPath, INIT_SOURCE, parseConsole,
-  programNames, programPath, ROOT, sourceDigest, type OracleProgram, type ParsedConsole,
+  assembleProgram, bootAll, buildInitramfs, debianVersion, findKernel, findQemu, formatEnd, formatGolden, GOLDEN_DIR, goldenPath, INIT_SOURCE,
+  programNames, programPath, sourceDigest, type OracleProgram,
 } from './linux-oracle.js';
-
-function findQemu(): string {
-  const env = process.env.QEMU_SYSTEM_AARCH64;
-  if (env) return env;
-  const dir = join(ROOT, '.cache/qemu10');
-  const bin = join(dir, 'usr/bin/qemu-system-aarch64');
-  if (!existsSync(bin)) {
-    process.stderr.write('gen-linux-golden: installing QEMU 10 into .cache/qemu10 (tools/install-qemu10.sh)\n');
-    execFileSync('bash', [join(ROOT, 'tools/install-qemu10.sh'), dir], { stdio: ['ignore', 'inherit', 'inherit'] });
-  }
-  return bin;
-}
-
-/** Boots once and checks that every program ran to its end. */
-function bootAll(qemu: string, env: NodeJS.ProcessEnv, kernel: string, initrd: string, names: string[]): { parsed: ParsedConsole; ms: number; console: string } {
-  const r = bootOracle(qemu, env, kernel, initrd);
-  const parsed = parseConsole(r.console);
-  const problems = [...parsed.errors];
-  if (!parsed.done) problems.push('the init did not finish (no @@DONE)');
-  for (const n of names) if (!parsed.runs.has(n)) problems.push(`${n}: did not run`);
-  for (const [n, run] of parsed.runs) {
-    if (run.end.kind === 'exit' && run.end.status === 127) problems.push(`${n}: exit status 127 (execve failed?)`);
-    if (run.end.kind === 'signal' && run.end.signo === 14) problems.push(`${n}: killed by SIGALRM (it hung for 30 s)`);
-  }
-  if (problems.length) throw new Error(`the oracle run failed:\n  ${problems.join('\n  ')}\nconsole tail:\n${r.console.slice(-4000)}`);
-  return { parsed, ms: r.ms, console: r.console };
-}
 
 function main(): void {
   const wanted = process.argv.slice(2);
   const all = programNames();
   for (const n of wanted) if (!all.includes(n)) throw new Error(`no program test/linux/${n}.s (have: ${all.join(', ')})`);
   const names = wanted.length ? wanted : all;
-  const qemu = findQemu();
+  const qemu = findQemu('gen-linux-golden');
   const kernel = findKernel();
   const tmp = mkdtempSync(join(tmpdir(), 'granule-linux-'));
   const moduleDir = join(tmp, 'modules');

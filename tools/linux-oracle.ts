@@ -299,6 +299,37 @@ export function bootOracle(qemu: string, env: NodeJS.ProcessEnv, kernel: string,
   return { console, ms };
 }
 
+/**
+ * qemu-system-aarch64 10: $QEMU_SYSTEM_AARCH64, or .cache/qemu10 (installed there with
+ * tools/install-qemu10.sh when missing). `who` prefixes the progress message.
+ */
+export function findQemu(who: string): string {
+  const env = process.env.QEMU_SYSTEM_AARCH64;
+  if (env) return env;
+  const dir = join(ROOT, '.cache/qemu10');
+  const bin = join(dir, 'usr/bin/qemu-system-aarch64');
+  if (!existsSync(bin)) {
+    process.stderr.write(`${who}: installing QEMU 10 into .cache/qemu10 (tools/install-qemu10.sh)\n`);
+    execFileSync('bash', [join(ROOT, 'tools/install-qemu10.sh'), dir], { stdio: ['ignore', 'inherit', 'inherit'] });
+  }
+  return bin;
+}
+
+/** Boots once and checks that every program in `names` ran to its end. */
+export function bootAll(qemu: string, env: NodeJS.ProcessEnv, kernel: string, initrd: string, names: string[]): { parsed: ParsedConsole; ms: number; console: string } {
+  const r = bootOracle(qemu, env, kernel, initrd);
+  const parsed = parseConsole(r.console);
+  const problems = [...parsed.errors];
+  if (!parsed.done) problems.push('the init did not finish (no @@DONE)');
+  for (const n of names) if (!parsed.runs.has(n)) problems.push(`${n}: did not run`);
+  for (const [n, run] of parsed.runs) {
+    if (run.end.kind === 'exit' && run.end.status === 127) problems.push(`${n}: exit status 127 (execve failed?)`);
+    if (run.end.kind === 'signal' && run.end.signo === 14) problems.push(`${n}: killed by SIGALRM (it hung for 30 s)`);
+  }
+  if (problems.length) throw new Error(`the oracle run failed:\n  ${problems.join('\n  ')}\nconsole tail:\n${r.console.slice(-4000)}`);
+  return { parsed, ms: r.ms, console: r.console };
+}
+
 export interface OracleRun {
   end: ProcessEnd;
   /** The raw wait status. */

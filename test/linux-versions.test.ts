@@ -1,0 +1,153 @@
+// granule's kernel profiles against the buffered-write behaviour of real kernels of several
+// versions (issue 5). test/golden/linux-versions/KERNEL.out is what test/linux-versions/bufwrite.s
+// printed on that kernel under qemu-system-aarch64 10 with MTE (tools/gen-linux-versions-golden.ts;
+// neither the kernels nor QEMU are needed here). On Linux the program runs each case in a forked
+// child and its parent reports a case still inside its syscall after 2 s as
+// "livelock size=<file size>". granule's shim has no clone or wait4, so here each case runs
+// alone (`bufwrite <case>`) under the profile that stands for the kernel, and its line is what
+// that run printed plus what the parent would have added: for a run the livelock watchdog
+// stopped (kernel.end.kind === 'livelock', exit status 125), "livelock size=" and the size the
+// file reached, read from the shim's tmpfs; for a fatal signal, "killed by signal <n>".
+//
+// Every expected line comes from the committed observations; the table below only says which
+// profile stands for which kernel and, where no profile is exactly that kernel, which cases the
+// comparison covers and why.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BufferSink } from '../emulator/devices/output.js';
+import { createUserProcess } from '../kernel-shim/process.js';
+import { assembleProgram, programArgv0, sourceDigest } from '../tools/linux-oracle.js';
+import {
+  caseNames, parseCaseLines, parseVersionsGolden, VERSIONS_GOLDEN_DIR, VERSIONS_PROGRAM, VERSIONS_PROGRAM_PATH, versionsGoldenPath, type VersionsGolden,
+} from '../tools/linux-versions.js';
+
+/** Instruction budget per case (a case runs a few hundred thousand). */
+const MAX_INSNS = 50_000_000;
+/** Retry iterations without progress before the shim's watchdog calls it a livelock. */
+const LIVELOCK_LIMIT = 1000;
+
+interface KernelMapping {
+  profile: string;
+  /** The cases compared; every case of the program when absent. */
+  only?: (name: string) => boolean;
+}
+
+// The cases whose outcome depends on copy_page_to_iter() retrying a short copy (08aa64796016,
+// v5.14, "teach copy_page_to_iter() to handle compound pages"): a synchronous read that stops
+// inside the buffer. 5.10.y never got that loop (its copy_page_to_iter_iovec() stops at the
+// first short copyout()), and every profile with 295cf156231c has it.
+const needsCopyPageToIterLoop = (name: string): boolean => name === 's5-read';
+
+/**
+ * Which profile stands for which kernel. A kernel whose golden file has no entry here fails the
+ * test: add one (with the reason) when a kernel is added to tools/install-linux-versions.sh.
+ */
+const MAPPING: Record<string, KernelMapping> = {
+  // Upstream 5.10.46 without 295cf156231c: the fixups that return "nothing copied" when a
+  // multi-byte access faults, generic_perform_write() with iov_iter_fault_in_readable() and the
+  // single-segment fallback, copy_page_to_iter() without a retry loop: v5.13's code for all of
+  // these paths (they changed in v5.14 and v5.16).
+  'upstream-5.10.46': { profile: 'linux-5.13' },
+  // 295cf156231c on top of 5.10's generic_perform_write(), which fails with -EFAULT when
+  // fault_in_pages_readable() faults on the first byte of a page (or on the last byte, when the
+  // range ends in the next page). No profile has exactly that prefault rule. For the writes
+  // here it fails exactly when v5.18's rule (631f871f0717: -EFAULT only if nothing could be
+  // faulted in) does: s4 and s8 stop where the next chunk's first byte is bad, s6 on the first
+  // byte, and s24 (write(p+4000, 200), bad granule at p+4096) probes p+4000 and the last byte
+  // p+4199, both good, where v5.18 probes p+4000 and p+4096 and goes on because p+4000 faulted
+  // in. linux-5.16 would fail s24 with -EFAULT by design (the v5.16-v5.17 short-write
+  // regression). Reads: no 08aa64796016 loop in 5.10.y (needsCopyPageToIterLoop). Async cases:
+  // the kernel ignores its own asynchronous tag check faults (clear_mte_async_tcf on return to
+  // user), so every kernel copies everything.
+  'debian-5.10.223': { profile: 'linux-5.18', only: (n) => !needsCopyPageToIterLoop(n) },
+  'upstream-5.10.46+295cf156231c': { profile: 'linux-5.18', only: (n) => !needsCopyPageToIterLoop(n) },
+  // v5.19 .. v6.13: generic_perform_write() prefaults with the v5.18 rule; linux-5.19 is that
+  // (the later changes in these kernels touch none of these paths).
+  'debian-6.1': { profile: 'linux-5.19' },
+  'debian-6.12': { profile: 'linux-5.19' },
+  // 7.x: generic_perform_write() copies first and faults in only after a copy that moved nothing
+  // (665575cff098, v6.14).
+  'debian-newest': { profile: 'linux-6.14' },
+};
+
+/** One case run alone on the shim, as the line the real kernel's harness prints for it. */
+function granuleLine(elf: Uint8Array, name: string, profile: string): string {
+  const stdout = new BufferSink();
+  const stderr = new BufferSink();
+  const { machine, kernel } = createUserProcess(elf, {
+    argv: [programArgv0(VERSIONS_PROGRAM), name],
+    envp: [],
+    stdout,
+    stderr,
+    stdin: () => new Uint8Array(0),
+    profile,
+    livelockLimit: LIVELOCK_LIMIT,
+  });
+  while (!kernel.end && machine.instructions < MAX_INSNS) {
+    if (machine.run(Math.min(1 << 22, MAX_INSNS - machine.instructions)).reason !== 'count') break;
+  }
+  let text = Buffer.from(stdout.bytes()).toString('latin1');
+  const end = kernel.end;
+  if (end?.kind === 'livelock') {
+    // What bufwrite's parent prints after SIGKILL: the size the file reached (newfstatat).
+    const file = kernel.files.tmp.entries?.get('bufwrite');
+    text += `livelock size=${file ? file.size : 'no file'}\n`;
+  } else if (end?.kind === 'signal') {
+    text += `killed by signal ${end.signo}\n`;
+  } else if (end?.kind === 'exit') {
+    if (end.status !== 0) text += `exit ${end.status}\n`;
+  } else {
+    text += `no end after ${machine.instructions} instructions (pc 0x${machine.cpu.pc.toString(16)})\n`;
+  }
+  const err = Buffer.from(stderr.bytes()).toString('latin1');
+  return text + (err ? `[stderr] ${err}` : '');
+}
+
+const goldenKernels = existsSync(VERSIONS_GOLDEN_DIR)
+  ? readdirSync(VERSIONS_GOLDEN_DIR)
+      .filter((f) => f.endsWith('.out'))
+      .map((f) => f.slice(0, -4))
+      .sort()
+  : [];
+const cases = caseNames();
+const elf = assembleProgram(VERSIONS_PROGRAM_PATH);
+const lineCache = new Map<string, string>();
+const lineOn = (name: string, profile: string): string => {
+  const key = `${profile}\0${name}`;
+  if (!lineCache.has(key)) lineCache.set(key, granuleLine(elf, name, profile));
+  return lineCache.get(key)!;
+};
+
+describe('buffered writes on real kernels of several versions (test/golden/linux-versions)', () => {
+  it('has observations, and a profile for every observed kernel', () => {
+    expect(goldenKernels.length, 'no test/golden/linux-versions/*.out (npm run gen:linux-versions-golden)').toBeGreaterThan(0);
+    expect(goldenKernels.filter((k) => !(k in MAPPING))).toEqual([]);
+    expect(Object.keys(MAPPING).filter((k) => !goldenKernels.includes(k)), 'kernels without an observation file').toEqual([]);
+  });
+
+  for (const k of goldenKernels) {
+    describe(k, () => {
+      const golden: VersionsGolden = parseVersionsGolden(readFileSync(versionsGoldenPath(k), 'utf8'), `${k}.out`);
+      const observed = parseCaseLines(golden.output, `${k}.out`);
+      const mapping = MAPPING[k];
+
+      it('is up to date with the program (npm run gen:linux-versions-golden)', () => {
+        expect(golden.kernel).toBe(k);
+        expect(golden.source, `test/linux-versions/${VERSIONS_PROGRAM}.s (or rt.s) changed since ${k}.out was made`).toBe(sourceDigest(VERSIONS_PROGRAM_PATH));
+        expect([...observed.keys()]).toEqual(cases);
+      });
+
+      if (!mapping) return;
+      const compared = cases.filter((c) => mapping.only?.(c) ?? true);
+      for (const c of compared) {
+        it(`${c} on ${mapping.profile} is what ${golden.release} did`, () => {
+          const want = observed.get(c);
+          expect(want, `${k}.out has no line for ${c}`).toBeDefined();
+          const line = lineOn(c, mapping.profile);
+          expect(line.trimEnd()).toBe(`${want!.name}: ${want!.description} -> ${want!.outcome}`);
+        });
+      }
+    });
+  }
+});
