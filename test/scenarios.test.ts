@@ -6,6 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MATRIX_PROFILES, outcomeText, runMatrix, runScenario, findCase, SCENARIO_CASES, type MatrixResult } from '../kernel-shim/scenarios/index.js';
 import { resolveTimingConfig } from '../emulator/timing/config.js';
+import { readFileSync } from 'node:fs';
+import { updateReadme } from '../tools/gen-readme-scenarios.js';
 
 // Columns, in MATRIX_PROFILES order:
 //   5.13  5.16  5.18  5.19  6.14  5.16+retriable  5.16+distinct  5.16+subpage-fault-in  6.14+retriable  6.14+retriable+save
@@ -125,6 +127,11 @@ describe('scenario matrix (typed-array uaccess, Cortex-A510 timing)', () => {
       expect(n.samples).toBeGreaterThan(0);
       expect(n.faults.nested).toBeGreaterThan(0);
     }
+  });
+
+  it("README's matrix is this one (regenerate with `npm run gen:readme-scenarios`)", () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(updateReadme(readme, matrix)).toBe(readme);
   });
 
   it('is stable: a second run gives the same results, counts and cycles', () => {
