@@ -146,7 +146,7 @@ build_one() {
     tail -n 30 "$tree/build.log" >&2
     return 1
   fi
-  local secs=$((SECONDS - t0))
+  echo "build-linux-5.10: $id: built in $((SECONDS - t0)) s" >&2
   mkdir -p "$out"
   cp "$obj/arch/arm64/boot/Image" "$out/vmlinuz"
   cp "$obj/.config" "$out/config"
@@ -157,7 +157,6 @@ build_one() {
     echo "config=allnoconfig + kernel-5.10.config:$(sha256sum "$fragment" | cut -d' ' -f1) + olddefconfig"
     echo "release=$(cat "$obj/include/config/kernel.release")"
     echo "compiler=$(aarch64-linux-gnu-gcc --version | head -n 1)"
-    echo "build-seconds=$secs"
     echo "vmlinuz-sha256=$(sha256sum "$out/vmlinuz" | cut -d' ' -f1)"
   } > "$out/provenance"
   [ "${KEEP_BUILD:-0}" = 1 ] || rm -rf "$tree"
