@@ -51,6 +51,7 @@ const EXPECTED: Record<string, string[]> = {
   'tree-search/late-bad': ['0', '0', '0', 'EFAULT', 'EFAULT', '0', '0', 'EFAULT', 'EFAULT', 'EFAULT'],
   // Scenario 19: GUP pins the pages and the data moves through kernel mappings: no tag checks.
   'direct-io': Array(10).fill('8192'),
+  'direct-io/write': Array(10).fill('8192'),
   // An unaligned O_DIRECT read falls back to buffered I/O (btrfs), which stops at the bad
   // granule 300 (p+4800): 4800 - 16 bytes.
   'direct-io/unaligned': Array(10).fill('4784'),

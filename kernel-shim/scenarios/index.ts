@@ -62,6 +62,9 @@ export interface ScenarioCase {
   /** Where its expected behaviour comes from (kernel-uaccess.md's scenario list, a commit). */
   reference: string;
   params: ScenarioParams;
+  /** The program's argument and measured call, when the case differs from its scenario's default (direct-io's write). */
+  arg?: string;
+  call?: ProgramDef['call'];
 }
 
 interface ProgramDef {
@@ -107,6 +110,7 @@ export const SCENARIO_CASES: readonly ScenarioCase[] = [
   { name: 'tree-search', scenario: 'tree-search', summary: 'BTRFS_IOC_TREE_SEARCH_V2 into a page-aligned 4 KiB buffer, granule 1 bad', reference: 'scenario 15; 18788e34642e', params: p(0, 4096, [1]) },
   { name: 'tree-search/late-bad', scenario: 'tree-search', summary: 'the same into an 8 KiB buffer, only granule 500 bad: the results fit before it', reference: 'scenario 15 (variant)', params: p(0, 8192, [500]) },
   { name: 'direct-io', scenario: 'direct-io', summary: 'O_DIRECT read of 8 KiB into page-aligned p, granules 1 and 300 bad', reference: 'scenario 19', params: p(0, 8192, [1, 300]) },
+  { name: 'direct-io/write', scenario: 'direct-io', summary: 'O_DIRECT write of 8 KiB from page-aligned p, granules 1 and 300 bad', reference: 'scenario 19', params: p(0, 8192, [1, 300]), arg: 'w', call: 'pwrite64' },
   { name: 'direct-io/unaligned', scenario: 'direct-io', summary: 'O_DIRECT read of 8 KiB into p+16 (falls back to buffered I/O), granule 300 bad', reference: 'scenario 19; btrfs check_direct_read', params: p(16, 8192, [300]) },
   { name: 'nested-fault', scenario: 'nested-fault', summary: "write(fd, p, 8192), p's page 1 unpopulated, while a perf-like sampler's stack walk takes a tag check fault", reference: 'seed thread (Torvalds / Marinas, Oct 2021)', params: p(0, 8192, []) },
   { name: 'fault-in-readable', scenario: 'fault-in-readable', summary: 'fault_in_readable(p+100, 8000), granule 256 (p+4096) bad', reference: 'scenario 12', params: p(100, 8000, [256]) },
@@ -236,7 +240,9 @@ export function runScenario(c: ScenarioCase, o: RunScenarioOptions = {}): Scenar
   if (params.tcf === 'asymm' && !profile.behaviour.mteAsymm) throw new ScenarioError(`--tcf asymm needs a kernel with asymmetric tag checking (linux-5.18 or later), not ${profile.name}`);
   const tcf = TCF_MODES.indexOf(params.tcf);
   const bad = params.badGranules.length > 0 ? params.badGranules.join(',') : '-';
-  const argv = [c.scenario, String(pages), String(params.offset), String(params.length), String(tcf), bad, ...(def.arg ? [def.arg] : [])];
+  const arg = c.arg ?? def.arg;
+  const call = c.call ?? def.call;
+  const argv = [c.scenario, String(pages), String(params.offset), String(params.length), String(tcf), bad, ...(arg ? [arg] : [])];
   const out = new BufferSink();
   const { machine: m, kernel: k } = createUserProcess(scenarioProgram(def.file), {
     argv,
@@ -262,12 +268,12 @@ export function runScenario(c: ScenarioCase, o: RunScenarioOptions = {}): Scenar
   const log = k.syscallLog;
   let rec = undefined;
   for (let i = log.length - 1; i >= 0; i--) {
-    if (log[i].name === def.call && log[i].args[0] >= 3n) {
+    if (log[i].name === call && log[i].args[0] >= 3n) {
       rec = log[i];
       break;
     }
   }
-  if (!rec) throw new ScenarioError(`${c.name}: the program never made its ${def.call} call`);
+  if (!rec) throw new ScenarioError(`${c.name}: the program never made its ${call} call`);
   const start: CounterSnapshot = rec.start;
   const stop: CounterSnapshot = rec.end ?? k.snapshot();
   const ret = rec.ret === undefined ? null : Number(BigInt.asIntN(64, rec.ret));
