@@ -11,15 +11,20 @@
 //
 // Every expected line comes from the committed observations; the table below only says which
 // profile stands for which kernel and, where no profile is exactly that kernel, which cases the
-// comparison covers and why.
+// comparison covers and why. Where the kernels and QEMU 10 are installed, the last block boots
+// each one and checks that its file is still what it prints.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BufferSink } from '../emulator/devices/output.js';
 import { createUserProcess } from '../kernel-shim/process.js';
-import { assembleProgram, programArgv0, sourceDigest } from '../tools/linux-oracle.js';
+import { qemuVersion } from '../tools/gen-virt-golden.js';
+import { assembleProgram, bootAll, buildInitramfs, INIT_SOURCE, programArgv0, ROOT, sourceDigest } from '../tools/linux-oracle.js';
 import {
-  caseNames, parseCaseLines, parseVersionsGolden, VERSIONS_GOLDEN_DIR, VERSIONS_PROGRAM, VERSIONS_PROGRAM_PATH, versionsGoldenPath, type VersionsGolden,
+  caseNames, installedKernels, parseCaseLines, parseVersionsGolden, VERSIONS_GOLDEN_DIR, VERSIONS_PROGRAM, VERSIONS_PROGRAM_PATH, versionsGoldenPath,
+  type VersionsGolden,
 } from '../tools/linux-versions.js';
 
 /** Instruction budget per case (a case runs a few hundred thousand). */
@@ -149,5 +154,34 @@ describe('buffered writes on real kernels of several versions (test/golden/linux
         });
       }
     });
+  }
+});
+
+// Where a kernel and QEMU 10 are installed (tools/install-linux-versions.sh,
+// tools/build-linux-5.10.sh, tools/install-qemu10.sh), boot it once and check that its committed
+// observation is still what it prints. Skipped otherwise (CI).
+const qemu = process.env.QEMU_SYSTEM_AARCH64 ?? join(ROOT, '.cache/qemu10/usr/bin/qemu-system-aarch64');
+const bootable = existsSync(qemu) ? installedKernels().filter((k) => goldenKernels.includes(k.id)) : [];
+const skipWhy = bootable.length ? '' : ' (skipped: needs a kernel in .cache/linux-versions/kernels and QEMU 10)';
+
+describe.skipIf(bootable.length === 0)(`observations are what the installed kernels print now${skipWhy}`, () => {
+  let env: NodeJS.ProcessEnv = {};
+  let initrd = '';
+  beforeAll(() => {
+    const tmp = mkdtempSync(join(tmpdir(), 'granule-linux-versions-'));
+    env = { ...process.env, QEMU_MODULE_DIR: tmp };
+    initrd = join(tmp, 'initrd.cpio');
+    writeFileSync(initrd, buildInitramfs(assembleProgram(INIT_SOURCE), [{ name: VERSIONS_PROGRAM, elf: assembleProgram(VERSIONS_PROGRAM_PATH) }]));
+    return () => rmSync(tmp, { recursive: true, force: true });
+  });
+
+  for (const k of bootable) {
+    it(k.id, () => {
+      const golden = parseVersionsGolden(readFileSync(versionsGoldenPath(k.id), 'utf8'), `${k.id}.out`);
+      expect(qemuVersion(qemu, env)).toBe(golden.qemu);
+      const { parsed } = bootAll(qemu, env, k.vmlinuz, initrd, [VERSIONS_PROGRAM]);
+      expect(parsed.release).toBe(golden.release);
+      expect(Buffer.from(parsed.runs.get(VERSIONS_PROGRAM)!.stdout).toString('latin1')).toBe(golden.output);
+    }, 120_000);
   }
 });

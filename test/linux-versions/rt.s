@@ -1,5 +1,6 @@
-// Runtime of the kernel-version oracle programs (test/linux-versions/*.s): the init and the
-// buffered I/O cases include it first and define `main`, which returns the exit status in w0.
+// Runtime of the kernel-version oracle program (test/linux-versions/bufwrite.s, run as /bin/bufwrite
+// by the single-kernel oracle's init, test/linux/init.s): it includes this first and defines
+// `main`, which returns the exit status in w0.
 // Static Linux executables assembled by granule's own assembler (base 0x400000); they run on
 // every kernel tools/gen-linux-versions-golden.ts boots (Debian's packaged arm64 kernels and
 // upstream 5.10.46 with and without 295cf156231c, under qemu-system-aarch64 10 with mte=on) and
