@@ -35,6 +35,7 @@
         .equ SYS_exit_group, 94
         .equ SYS_prctl, 167
         .equ SYS_munmap, 215
+        .equ SYS_mprotect, 226
         .equ SYS_mmap, 222
 
         .equ AT_FDCWD, -100
