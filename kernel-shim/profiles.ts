@@ -6,6 +6,9 @@
 // the discussion that were never merged (kernel-uaccess.md §1.7, the seed email), to any base.
 //
 // Release facts used below (kernel-uaccess.md §1.1 unless stated):
+//   5.10.77 295cf156231c backported to 5.10.y (the rest of the v5.14-v5.19 changes below were
+//          not: 5.10.y keeps v5.13's generic_perform_write, fault_in_pages_* and
+//          copy_page_to_iter; observed on Debian's 5.10.223, test/golden/linux-versions)
 //   v5.14  295cf156231c arm64: Avoid premature usercopy failure (one-byte retry in the fixups)
 //          "arm64: Rewrite __arch_clear_user()" (exact clear_user counts)
 //          08aa64796016 teach copy_page_to_iter() to handle compound pages (its loop retries a
@@ -26,6 +29,9 @@
 //   v6.14  665575cff098 filemap: move prefaulting out of hot write path (copy first)
 
 import { FIXUPS_V5_13, FIXUPS_V5_14, type UaccessFixups } from './copy-pattern.js';
+
+/** 5.10.y from 5.10.77: 295cf156231c's one-byte retry, but not the v5.14 __arch_clear_user rewrite. */
+const FIXUPS_V5_10_Y: Readonly<UaccessFixups> = Object.freeze({ oneByteRetry: true, exactClearUser: false });
 
 /** generic_perform_write's form: where it faults in and what it makes of the result. */
 export type PerformWriteForm =
@@ -107,7 +113,7 @@ export interface KernelProfile {
   options: Readonly<ProfileOptions>;
 }
 
-export const BASE_PROFILES = ['linux-5.13', 'linux-5.16', 'linux-5.18', 'linux-5.19', 'linux-6.14'] as const;
+export const BASE_PROFILES = ['linux-5.10.y', 'linux-5.13', 'linux-5.16', 'linux-5.18', 'linux-5.19', 'linux-6.14'] as const;
 export type BaseProfileName = (typeof BASE_PROFILES)[number];
 export const DEFAULT_PROFILE: BaseProfileName = 'linux-6.14';
 
@@ -131,6 +137,8 @@ const V5_13: ProfileBehaviour = {
   mteAsymm: false,
 };
 
+const V5_10_Y: ProfileBehaviour = { ...V5_13, fixups: FIXUPS_V5_10_Y };
+
 const V5_16: ProfileBehaviour = {
   ...V5_13,
   fixups: FIXUPS_V5_14,
@@ -147,6 +155,7 @@ const V5_19: ProfileBehaviour = { ...V5_18, subpageProbe: true, searchFaultIn: '
 const V6_14: ProfileBehaviour = { ...V5_19, performWrite: 'v6.14', tmpfsDirectIo: true };
 
 const BEHAVIOURS: Record<BaseProfileName, ProfileBehaviour> = {
+  'linux-5.10.y': V5_10_Y,
   'linux-5.13': V5_13,
   'linux-5.16': V5_16,
   'linux-5.18': V5_18,
@@ -156,6 +165,10 @@ const BEHAVIOURS: Record<BaseProfileName, ProfileBehaviour> = {
 
 /** Per profile: what it is and the commits it adds over the one before (README's table). */
 export const PROFILE_DOCS: Record<BaseProfileName, BaseProfileDoc> = {
+  'linux-5.10.y': {
+    summary: "5.10 LTS from 5.10.77 (Debian bullseye, Android's 5.10 kernels): v5.13's loops with 295cf156231c backported",
+    commits: ['295cf156231c arm64: Avoid premature usercopy failure (backported in 5.10.77)', 'a48b73eca4ce btrfs: fix potential deadlock in the search ioctl (v5.9)'],
+  },
   'linux-5.13': {
     summary: 'v5.13: before 295cf156231c and the fault_in rework; the buffered-write livelock of the discussion',
     commits: ['a48b73eca4ce btrfs: fix potential deadlock in the search ioctl (v5.9; copy_to_user_nofault, fault_in_pages_writeable, retry)'],
@@ -266,6 +279,7 @@ export function behaviourTable(): { rows: { behaviour: string; values: Record<Ba
   return {
     rows: [
       { behaviour: 'uaccess fixup (295cf156231c)', values: b((p) => (p.fixups.oneByteRetry ? 'one-byte retry' : 'bytes not stored')) },
+      { behaviour: 'clear_user (v5.14 __arch_clear_user rewrite)', values: b((p) => (p.fixups.exactClearUser ? 'exact count' : 'approximate count')) },
       { behaviour: 'copy_page_to_iter loop (08aa64796016)', values: b((p) => (p.copyPageToIterLoop ? 'yes' : 'no')) },
       { behaviour: 'fault_in_* return', values: b((p) => (p.faultInBytes ? 'bytes not faulted in' : '0/-EFAULT (fault_in_pages_*)')) },
       { behaviour: 'fault_in_safe_writeable', values: b((p) => ({ none: '-', gup: 'GUP (cdd591fc86e3)', 'fixup-user-fault': 'fixup_user_fault (fe673d3f5bf1)' })[p.faultInSafeWriteable]) },

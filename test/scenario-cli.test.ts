@@ -21,7 +21,7 @@ describe('granule scenario', () => {
     const j = JSON.parse(r.stdout) as { scenarios: { name: string }[]; profiles: { name: string }[]; options: { name: string }[] };
     const names = j.scenarios.map((s) => s.name);
     for (const n of ['buffered-write', 'buffered-read', 'tree-search', 'direct-io', 'nested-fault', 'fault-in-readable', 'fault-in-writeable', 'probe-subpage-writeable']) expect(names).toContain(n);
-    expect(j.profiles.map((p) => p.name)).toEqual(['linux-5.13', 'linux-5.16', 'linux-5.18', 'linux-5.19', 'linux-6.14']);
+    expect(j.profiles.map((p) => p.name)).toEqual(['linux-5.10.y', 'linux-5.13', 'linux-5.16', 'linux-5.18', 'linux-5.19', 'linux-6.14']);
     expect(j.options.map((o) => o.name)).toContain('+retriable-uaccess');
     expect(granule('scenario', 'list').stdout).toContain('buffered-write/convergence');
   });
@@ -74,8 +74,8 @@ describe('granule scenario', () => {
     expect(j.rows.map((x) => x.scenario)).toEqual(SCENARIO_CASES.map((c) => c.name));
     expect(j.rows[0].cells.map((c) => c.kernel)).toEqual(MATRIX_PROFILES);
     const text = granule('scenario', 'matrix', '--livelock-limit', '100', '--cpu', 'none').stdout.split('\n');
-    expect(text[0]).toMatch(/^scenario\s+linux-5\.13\s+linux-5\.16/);
-    expect(text[1]).toMatch(/^buffered-write\s+livelock\s+2\s+2/);
+    expect(text[0]).toMatch(/^scenario\s+linux-5\.10\.y\s+linux-5\.13\s+linux-5\.16/);
+    expect(text[1]).toMatch(/^buffered-write\s+2\s+livelock\s+2\s+2/);
   }, 60_000);
 });
 

@@ -219,7 +219,7 @@ export function registerRun(program: Command): void {
     .argument('<file>', 'ELF64 AArch64 executable, or assembly source (.s/.S)')
     .argument('[guest-args...]', 'arguments for the guest (after --)')
     .option('--machine <kind>', 'user (Linux user mode with the kernel shim) or virt (QEMU-virt-compatible bare metal)', 'user')
-    .option('--kernel <profile>', 'which Linux kernel the shim follows: linux-5.13, linux-5.16, linux-5.18, linux-5.19, linux-6.14 (default), with +option suffixes for the unmerged proposals')
+    .option('--kernel <profile>', 'which Linux kernel the shim follows: linux-5.10.y, linux-5.13, linux-5.16, linux-5.18, linux-5.19, linux-6.14 (default), with +option suffixes for the unmerged proposals')
     .option('--livelock-limit <n>', `kernel retry-loop iterations without progress before the shim reports a livelock (exit status 125; default ${DEFAULT_LIVELOCK_LIMIT})`)
     .option('--cpu <model>', `timing model: ${CPU_NAMES.join(', ')}, or none (functional, fastest)`, 'cortex-a510')
     .option('--timing-config <file>', 'JSON overriding any parameter of the --cpu profile (shown with --stats)')

@@ -124,6 +124,7 @@ export const SCENARIO_CASES: readonly ScenarioCase[] = [
 
 /** The matrix's columns: every base profile, then the unmerged proposals on the kernels they were made for. */
 export const MATRIX_PROFILES: readonly string[] = [
+  'linux-5.10.y',
   'linux-5.13',
   'linux-5.16',
   'linux-5.18',
