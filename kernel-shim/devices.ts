@@ -465,6 +465,16 @@ function iomapDioRw(k: Kernel, inode: Inode, pos: bigint, i: IovIter, write: boo
   return { ret: size + doneBefore, pos };
 }
 
+/** iomap_dio_rw() as btrfs calls it since v5.16: page faults disabled, nofault pinning, IOMAP_DIO_PARTIAL. */
+function iomapDioRwNofault(k: Kernel, inode: Inode, pos: bigint, i: IovIter, write: boolean, doneBefore: number): { ret: number; pos: bigint } {
+  k.uaccess.pagefaultDisable();
+  try {
+    return iomapDioRw(k, inode, pos, i, write, true, true, doneBefore);
+  } finally {
+    k.uaccess.pagefaultEnable();
+  }
+}
+
 /**
  * The direct read, btrfs_direct_read() (v5.16+, "btrfs: fix deadlock due to page faults during
  * direct IO reads and writes"): page faults disabled, nofault pinning, IOMAP_DIO_PARTIAL; on
@@ -478,13 +488,7 @@ function btrfsDirectRead(k: Kernel, inode: Inode, pos: bigint, to: IovIter): { r
   let prevLeft = 0;
   let ret: number;
   for (;;) {
-    k.uaccess.pagefaultDisable();
-    let r: { ret: number; pos: bigint };
-    try {
-      r = iomapDioRw(k, inode, pos, to, false, true, true, read);
-    } finally {
-      k.uaccess.pagefaultEnable();
-    }
+    const r = iomapDioRwNofault(k, inode, pos, to, false, read);
     ret = r.ret;
     pos = r.pos;
     if (ret > 0) read = ret;
@@ -525,13 +529,7 @@ function btrfsDirectWrite(k: Kernel, f: OpenFile, pos: bigint, from: IovIter): {
       const loop = new RetryLoop(k, 'btrfs_direct_write', ['btrfs_direct_write', 'btrfs_do_write_iter', 'vfs_write', 'ksys_write', '__arm64_sys_write']);
       let prevLeft = 0;
       for (;;) {
-        k.uaccess.pagefaultDisable();
-        let r: { ret: number; pos: bigint };
-        try {
-          r = iomapDioRw(k, inode, pos, from, true, true, true, written);
-        } finally {
-          k.uaccess.pagefaultEnable();
-        }
+        const r = iomapDioRwNofault(k, inode, pos, from, true, written);
         err = r.ret;
         pos = r.pos;
         if (err > 0) written = err;

@@ -152,6 +152,16 @@ export function copyFromIterAtomic(k: Kernel, i: IovIter, page: Uint8Array, offs
 /** Set by copyFromIterAtomic: the short copy was a sub-page fault the profile's options report. */
 export let subpageStop = false;
 
+/**
+ * The top of a write pass ("again:"): after a short pass the loop goes round again, which the
+ * watchdog counts; then the pass's own work is charged. False when the watchdog stopped the loop.
+ */
+function startPass(k: Kernel, loop: RetryLoop, i: IovIter, short: boolean, progress: boolean): boolean {
+  if (short && !loop.retry(progress, iterAddress(i), i.count)) return false;
+  k.m.timing?.chargeKernelInstructions('alu', PERFORM_WRITE_PASS_INSTRUCTIONS);
+  return true;
+}
+
 /** The user address the iterator is at (for livelock reports). */
 function iterAddress(i: IovIter): bigint {
   return i.position()?.addr ?? 0n;
@@ -177,11 +187,10 @@ export function generic_perform_write(k: Kernel, iocb: Kiocb, i: IovIter, aops: 
   outer: do {
     let bytes = i.count;
     for (;;) {
-      if (short && !loop.retry(progress, iterAddress(i), i.count)) {
+      if (!startPass(k, loop, i, short, progress)) {
         status = -EINTR;
         break outer;
       }
-      k.m.timing?.chargeKernelInstructions('alu', PERFORM_WRITE_PASS_INSTRUCTIONS);
       const offset = Number(pos & BigInt(chunk - 1));
       bytes = Math.min(chunk - offset, bytes);
       const page = aops.writeBegin(k, iocb.file, pos, bytes);
@@ -251,11 +260,10 @@ export function generic_perform_write_v5_16(k: Kernel, iocb: Kiocb, i: IovIter, 
     let bytes = Math.min(PAGE_SIZE - offset, i.count);
     for (;;) {
       // again:
-      if (short && !loop.retry(progress, iterAddress(i), i.count)) {
+      if (!startPass(k, loop, i, short, progress)) {
         status = -EINTR;
         break outer;
       }
-      k.m.timing?.chargeKernelInstructions('alu', PERFORM_WRITE_PASS_INSTRUCTIONS);
       const notFaulted = i.faultInReadable(k, bytes);
       if (anyShortFails ? notFaulted !== 0 : notFaulted === bytes) {
         status = -EFAULT;
@@ -320,11 +328,10 @@ export function generic_perform_write_v5_13(k: Kernel, iocb: Kiocb, i: IovIter, 
     let bytes = Math.min(PAGE_SIZE - offset, i.count);
     for (;;) {
       // again:
-      if (short && !loop.retry(progress, iterAddress(i), i.count)) {
+      if (!startPass(k, loop, i, short, progress)) {
         status = -EINTR;
         break outer;
       }
-      k.m.timing?.chargeKernelInstructions('alu', PERFORM_WRITE_PASS_INSTRUCTIONS);
       if (iovIterFaultInReadable(k, i, bytes) !== 0) {
         status = -EFAULT;
         break outer;

@@ -7,12 +7,7 @@
 
 scenario:
         stp     x29, x30, [sp, #-16]!
-        mov     x0, #AT_FDCWD
-        adr     x1, path_tmpfile
-        mov     x2, #O_RDWR | O_CREAT | O_TRUNC
-        mov     x3, #0600
-        SYS     SYS_openat
-        CHECK   msg_open
+        OPEN    path_tmpfile, O_RDWR|O_CREAT|O_TRUNC
         mov     x26, x0
         // The file's data: PAGES pages of 'D' from an untagged mapping.
         mov     x0, #0

@@ -8,12 +8,7 @@
 
 scenario:
         stp     x29, x30, [sp, #-16]!
-        mov     x0, #AT_FDCWD
-        adr     x1, path_tmpfile
-        mov     x2, #O_RDWR | O_CREAT | O_TRUNC
-        mov     x3, #0600
-        SYS     SYS_openat
-        CHECK   msg_open
+        OPEN    path_tmpfile, O_RDWR|O_CREAT|O_TRUNC
         add     x1, x19, x20
         mov     x2, x21
         SYS     SYS_write

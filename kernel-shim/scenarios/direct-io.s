@@ -11,12 +11,7 @@ scenario:
         stp     x29, x30, [sp, #-16]!
         cmp     x25, #7
         b.lt    usage
-        mov     x0, #AT_FDCWD
-        adr     x1, path_dio
-        ldr     x2, =O_RDWR | O_DIRECT
-        mov     x3, #0
-        SYS     SYS_openat
-        CHECK   msg_open
+        OPEN    path_dio, O_RDWR|O_DIRECT
         mov     x26, x0
         ldr     x4, [x24, #48]
         ldrb    w4, [x4]

@@ -10,12 +10,7 @@ scenario:
         stp     x29, x30, [sp, #-16]!
         cmp     x25, #7
         b.lt    usage
-        mov     x0, #AT_FDCWD
-        adr     x1, path_faultin
-        mov     x2, #O_RDWR
-        mov     x3, #0
-        SYS     SYS_openat
-        CHECK   msg_open
+        OPEN    path_faultin, O_RDWR
         mov     x26, x0
         ldr     x0, [x24, #48]
         bl      parse_u64

@@ -69,6 +69,16 @@
 .Lok\@:
         .endm
 
+        // x0 = openat(AT_FDCWD, path, flags, 0600), or the run fails.
+        .macro OPEN path, flags
+        mov     x0, #AT_FDCWD
+        adr     x1, \path
+        ldr     x2, =\flags
+        mov     x3, #0600
+        SYS     SYS_openat
+        CHECK   msg_open
+        .endm
+
         .text
         .global _start
 _start:

@@ -12,19 +12,9 @@
 
 scenario:
         stp     x29, x30, [sp, #-16]!
-        mov     x0, #AT_FDCWD
-        adr     x1, path_tmpfile
-        mov     x2, #O_RDWR | O_CREAT | O_TRUNC
-        mov     x3, #0600
-        SYS     SYS_openat
-        CHECK   msg_open
+        OPEN    path_tmpfile, O_RDWR|O_CREAT|O_TRUNC
         mov     x26, x0
-        mov     x0, #AT_FDCWD
-        adr     x1, path_perf
-        mov     x2, #O_RDWR
-        mov     x3, #0
-        SYS     SYS_openat
-        CHECK   msg_open
+        OPEN    path_perf, O_RDWR
         mov     x1, #GRANULE_IOC_PERF_ENABLE
         mov     x2, #0
         SYS     SYS_ioctl

@@ -10,12 +10,7 @@
 
 scenario:
         stp     x29, x30, [sp, #-16]!
-        mov     x0, #AT_FDCWD
-        adr     x1, path_treesearch
-        mov     x2, #O_RDWR
-        mov     x3, #0
-        SYS     SYS_openat
-        CHECK   msg_open
+        OPEN    path_treesearch, O_RDWR
         mov     x26, x0
         // struct btrfs_ioctl_search_key: every objectid, offset, transid and type; 4096 items.
         add     x27, x19, x20
