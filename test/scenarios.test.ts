@@ -160,6 +160,22 @@ describe('the typed-array path against the instruction-level routines (kernel-ua
   }, 120_000);
 });
 
+describe('the options outside the matrix', () => {
+  it('+nofault-unchecked: copies made with page faults disabled are not tag checked, so nothing is left to retry', () => {
+    // Catalin Marinas' "quick/backportable fix" (kernel-uaccess.md §1.7): the whole 8 bytes are
+    // copied and the tree search copies every item, on the kernels that livelocked.
+    expect(runScenario(findCase('buffered-write'), { profile: 'linux-5.13+nofault-unchecked' }).result).toBe(8);
+    const t = runScenario(findCase('tree-search'), { profile: 'linux-5.18+nofault-unchecked' });
+    expect([t.outcome, t.result, t.faults.tagCheck]).toEqual(['returned', 0, 0]);
+  });
+
+  it('+safe-writeable-probe: fault_in_safe_writeable probes its first byte with a tag-checked access (the seed email)', () => {
+    const q = { offset: 0, badGranules: [0] };
+    expect(runScenario(findCase('fault-in-safe-writeable'), { profile: 'linux-5.16', params: q }).result).toBe(0);
+    expect(runScenario(findCase('fault-in-safe-writeable'), { profile: 'linux-5.16+safe-writeable-probe', params: q }).result).toBe(8000);
+  });
+});
+
 describe('parameters', () => {
   it('overrides reach the program: the convergence case with the bad granule moved', () => {
     // Bad granule 4 instead of 8: the write converges on 64 bytes.
