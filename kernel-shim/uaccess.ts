@@ -99,20 +99,34 @@ function firstMismatch(tags: Uint8Array, f64: Float64Array, g: number, end: numb
   return end;
 }
 
-/** Whether every granule in [g, end) has tag `ptag` (the fast path's check: no position needed). */
+/**
+ * Whether every granule in [g, end) has tag `ptag` (the fast path's check: no position needed).
+ * A range of whole 8-granule groups (a page, or any 128-byte aligned buffer) is compared with
+ * no byte loops at all.
+ */
 function allMatch(tags: Uint8Array, f64: Float64Array, g: number, end: number, ptag: number): boolean {
+  if (((g | end) & 7) === 0) return wordsMatch(f64, g >>> 3, end >>> 3, TAG_PATTERN_8[ptag]);
   while (g < end && (g & 7) !== 0) {
     if (tags[g] !== ptag) return false;
     g++;
   }
-  const pat = TAG_PATTERN_8[ptag];
-  let w = g >>> 3;
-  const wEnd = end >>> 3;
-  for (; w + 8 <= wEnd; w += 8) {
+  if (g >= end) return true;
+  if (!wordsMatch(f64, g >>> 3, end >>> 3, TAG_PATTERN_8[ptag])) return false;
+  for (g = end & ~7; g < end; g++) if (tags[g] !== ptag) return false;
+  return true;
+}
+
+/**
+ * Whether the float64 words [w, wEnd) (groups of eight granules) all equal `pat`, eight per step.
+ * The unrolled loop runs to a precomputed bound: `w + 8 <= wEnd` as its condition costs a page's
+ * check about 6 ns more.
+ */
+function wordsMatch(f64: Float64Array, w: number, wEnd: number, pat: number): boolean {
+  const mid = w + ((wEnd - w) & ~7);
+  for (; w < mid; w += 8) {
     if (f64[w] !== pat || f64[w + 1] !== pat || f64[w + 2] !== pat || f64[w + 3] !== pat || f64[w + 4] !== pat || f64[w + 5] !== pat || f64[w + 6] !== pat || f64[w + 7] !== pat) return false;
   }
   for (; w < wEnd; w++) if (f64[w] !== pat) return false;
-  for (g = Math.max(g, w << 3); g < end; g++) if (tags[g] !== ptag) return false;
   return true;
 }
 
@@ -243,7 +257,7 @@ export class UserAccess {
 
   private accessOkHalves(lo: number, hi: number, n: number): boolean {
     // untagged_addr() sign-extends from bit 55; a kernel address stays out of range.
-    const h = (this.k.taggedAddrCtrl & 1) !== 0 ? (hi << 8) >> 8 : hi;
+    const h = (this.k.taggedAddrCtrl & 1) !== 0 ? (hi << 8) >> 8 : hi | 0;
     if (h < 0 || h >= 0x10000) return false;
     return n <= TASK_SIZE_NUM - (h * TWO32 + lo);
   }
@@ -565,7 +579,13 @@ export class UserAccess {
     } catch {
       return false;
     }
-    if (mmu.pageChecked && !allMatch(this.tags, this.f64, off >>> 4, ((off + n - 1) >>> 4) + 1, (hi >>> 24) & 0xf)) return false;
+    if (mmu.pageChecked) {
+      const g = off >>> 4;
+      const end = ((off + n - 1) >>> 4) + 1;
+      const ptag = (hi >>> 24) & 0xf;
+      // Whole 8-granule groups (a page, any 128-byte aligned buffer): the word compare alone.
+      if (((g | end) & 7) === 0 ? !wordsMatch(this.f64, g >>> 3, end >>> 3, TAG_PATTERN_8[ptag]) : !allMatch(this.tags, this.f64, g, end, ptag)) return false;
+    }
     // to-user: kbuf is the whole source (n === kbuf.length).
     if (write) this.bytes.set(kbuf, off);
     else kbuf.set(this.ramView(off, n));
