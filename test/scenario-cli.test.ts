@@ -96,6 +96,16 @@ describe('granule run --kernel', () => {
     expect(r.stderr).toMatch(/\+\+\+ stopped by the livelock watchdog \(soft lockup in generic_perform_write\) \+\+\+/);
   });
 
+  it('--stats reports the profile, the retry loops and the uaccess faults', () => {
+    const r = granule('run', '--stats', '--json', '--cpu', 'none', WRITE, '--', '1', '0', '256', '1', '8');
+    const stats = JSON.parse(r.stdout.trim().split('\n').pop()!) as { kernel: { profile: string; retries: number; loops: Record<string, number>; faults: { tagCheck: number } } };
+    expect(stats.kernel.profile).toBe('linux-6.14');
+    expect(stats.kernel.retries).toBeGreaterThan(0);
+    expect(stats.kernel.loops.generic_perform_write).toBe(stats.kernel.retries);
+    expect(stats.kernel.faults.tagCheck).toBeGreaterThan(0);
+    expect(granule('run', '--stats', '--kernel', 'linux-5.16', WRITE, '--', '1', '14', '8', '1', '1').stderr).toMatch(/granule: kernel: +linux-5\.16; \d+ retry-loop iterations/);
+  });
+
   it('--kernel needs the user machine', () => {
     const r = granule('run', '--machine', 'virt', '--kernel', 'linux-5.13', WRITE);
     expect(r.status).toBe(2);

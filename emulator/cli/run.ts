@@ -15,7 +15,8 @@ import { assembleSourceFile, isAssemblySource } from './source.js';
 import { createUserProcess, USER_DEFAULT_RAM } from '../../kernel-shim/process.js';
 import { readSync } from 'node:fs';
 import { parseProfile, ProfileError, type KernelProfile } from '../../kernel-shim/profiles.js';
-import { DEFAULT_LIVELOCK_LIMIT } from '../../kernel-shim/retry.js';
+import { DEFAULT_LIVELOCK_LIMIT, type FaultCounts } from '../../kernel-shim/retry.js';
+import type { Kernel } from '../../kernel-shim/kernel.js';
 import { CPU_NAMES, resolveTimingConfig, TimingConfigError, type TimingConfig } from '../timing/config.js';
 
 interface RunOptions {
@@ -164,7 +165,7 @@ function runUser(file: string, guestArgs: string[], o: RunOptions): number {
     if (kernel.end.kind !== 'exit') process.stderr.write(kernel.end.report);
     status = m.exitStatus;
   } else status = report(m, reason, maxInsns);
-  emitStats(m, o);
+  emitStats(m, o, kernelStats(kernel));
   return status;
 }
 
@@ -202,13 +203,34 @@ function report(m: Machine, reason: string, maxInsns: number): number {
   }
 }
 
-function emitStats(m: Machine, o: RunOptions): void {
+/** What `--stats` adds in user mode: the kernel profile and its retry loops and uaccess faults. */
+interface KernelStats {
+  profile: string;
+  retries: number;
+  loops: Record<string, number>;
+  faults: FaultCounts;
+}
+
+function kernelStats(k: Kernel): KernelStats {
+  return { profile: k.profile.name, retries: k.counters.retries, loops: Object.fromEntries(k.counters.byLoop), faults: { ...k.counters.faults } };
+}
+
+function formatKernelStats(s: KernelStats): string {
+  const f = s.faults;
+  const loops = Object.entries(s.loops).map(([name, n]) => `${name} ${n}`).join(', ');
+  return (
+    `granule: kernel:       ${s.profile}; ${s.retries} retry-loop iterations${loops ? ` (${loops})` : ''}\n` +
+    `granule: uaccess faults: ${f.tagCheck} tag check, ${f.translation} translation, ${f.permission} permission, ${f.pageFault} page faults fixed${f.nested ? `, ${f.nested} nested` : ''}\n`
+  );
+}
+
+function emitStats(m: Machine, o: RunOptions, kernel?: KernelStats): void {
   if (!o.stats && !o.statsFile) return;
-  const stats = collectStats(m);
+  const stats = kernel ? { ...collectStats(m), kernel } : collectStats(m);
   if (o.statsFile) writeFileSync(o.statsFile, JSON.stringify(stats, null, 2) + '\n');
   if (o.stats) {
     if (o.json) process.stdout.write(JSON.stringify(stats) + '\n');
-    else process.stderr.write(formatStats(stats));
+    else process.stderr.write(formatStats(stats) + (kernel ? formatKernelStats(kernel) : ''));
   }
 }
 
