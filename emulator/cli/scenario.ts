@@ -20,6 +20,7 @@ interface CommonOptions {
 
 interface RunOptions extends CommonOptions {
   kernel?: string;
+  strace?: boolean;
   offset?: string;
   length?: string;
   badGranules?: string;
@@ -133,7 +134,7 @@ function run(name: string, o: RunOptions): void {
   const profile = kernelProfileOption(o.kernel);
   const params = paramsOption(o);
   const r = guard(() =>
-    runScenario(findCase(name), { profile, params, livelockLimit: livelockLimitOption(o.livelockLimit), timing: timingOption(o.cpu), uaccessPath: uaccessOption(o.uaccess) }),
+    runScenario(findCase(name), { profile, params, livelockLimit: livelockLimitOption(o.livelockLimit), timing: timingOption(o.cpu), uaccessPath: uaccessOption(o.uaccess), strace: o.strace ? (line) => process.stderr.write(line + '\n') : undefined }),
   );
   if (o.json) process.stdout.write(JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? hex(v) : v)) + '\n');
   else process.stdout.write(formatResult(r));
@@ -186,7 +187,8 @@ export function registerScenario(program: Command): void {
       .option('--offset <n>', "the user buffer's byte offset in the page-aligned PROT_MTE mapping")
       .option('--length <n>', 'bytes passed to the call')
       .option('--bad-granules <list>', 'comma-separated 16-byte granule indexes (from the mapping start) with a mismatched tag, or -')
-      .option('--tcf <mode>', `tag check mode: ${TCF_MODES.join(', ')}`),
+      .option('--tcf <mode>', `tag check mode: ${TCF_MODES.join(', ')}`)
+      .option('--strace', "print the program's syscalls, like strace (stderr)"),
   ).action((name: string, o: RunOptions) => run(name, o));
   common(cmd.command('matrix').description('run every scenario under every profile and print the scenario x profile table')).action((o: CommonOptions) => matrix(o));
   for (const c of cmd.commands) c.exitOverride();

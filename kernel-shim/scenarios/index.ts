@@ -182,6 +182,8 @@ export interface RunScenarioOptions {
   /** A timing configuration (cycles), or undefined for functional mode. */
   timing?: TimingConfig;
   uaccessPath?: UaccessPath;
+  /** Each syscall of the program, as `granule run --strace` prints it. */
+  strace?: (line: string) => void;
 }
 
 /** Where the reproducer sources are: beside this file in the repository and the package. */
@@ -253,6 +255,7 @@ export function runScenario(c: ScenarioCase, o: RunScenarioOptions = {}): Scenar
     stderr: out,
     profile,
     livelockLimit: o.livelockLimit ?? DEFAULT_LIVELOCK_LIMIT,
+    strace: o.strace,
   });
   if (o.uaccessPath) k.uaccess.path = o.uaccessPath;
   m.setTiming(o.timing);
