@@ -46,7 +46,7 @@ function setup(): CopyBench {
   for (let i = 1; i < pages; i++) {
     if (k.userTables.lookup(USER + BigInt(i * 4096))!.pa - m.mem.ramBase !== first + i * 4096) throw new Error('bench copy: user frames are not contiguous');
   }
-  m.mem.tags.fill(TAG, first >>> 4, (first + max) >>> 4);
+  m.mem.fillTags(TAG, first >>> 4, (first + max) >>> 4);
   for (let i = 0; i < max; i++) m.mem.bytes[first + i] = (i * 13 + 7) & 0xff;
   const kbuf = new Uint8Array(max);
   for (let i = 0; i < max; i++) kbuf[i] = (i * 5 + 1) & 0xff;

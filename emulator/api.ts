@@ -162,7 +162,7 @@ export class Machine {
   tagWrite(address: bigint, tags: number[]): void {
     const base = address & ~15n;
     tags.forEach((t, i) => {
-      this.core.mem.tags[this.ramOffset(base + BigInt(16 * i), 1)[0] >>> 4] = t & 0xf;
+      this.core.mem.setTag(this.ramOffset(base + BigInt(16 * i), 1)[0] >>> 4, t & 0xf);
     });
   }
 

@@ -328,7 +328,7 @@ export class AddressSpace {
     }
     const mem = this.m.mem;
     mem.bytes.copyWithin(copy - mem.ramBase, pa - mem.ramBase, pa - mem.ramBase + PAGE_SIZE);
-    mem.tags.copyWithin((copy - mem.ramBase) >>> 4, (pa - mem.ramBase) >>> 4, (pa - mem.ramBase + PAGE_SIZE) >>> 4);
+    mem.copyTags((copy - mem.ramBase) >>> 4, (pa - mem.ramBase) >>> 4, (pa - mem.ramBase + PAGE_SIZE) >>> 4);
     vma.file!.putPage(pa);
     this.pt.map(page, copy, this.pageProt(vma));
     return 'mapped';

@@ -54,7 +54,7 @@ export class FrameAllocator {
     if (pa === undefined) return undefined;
     const off = pa - this.m.mem.ramBase;
     this.m.mem.bytes.fill(0, off, off + PAGE_SIZE);
-    this.m.mem.tags.fill(0, off >>> 4, (off + PAGE_SIZE) >>> 4);
+    this.m.mem.fillTags(0, off >>> 4, (off + PAGE_SIZE) >>> 4);
     return pa;
   }
 

@@ -8,10 +8,10 @@
 // (pagefaultDisabled === 0) and goes to the fixup otherwise.
 //
 // Two implementations serve every call, selected by `path`:
-//   'typed-array' (default): translate once per page, compare the granules' tags against the
-//     pointer's in a tight loop (eight at a time through a Float64Array view of the tag store;
-//     long physically contiguous runs with the native memcmp behind Buffer#compare), then one
-//     bulk TypedArray copy per physically contiguous run. When something faults, the count is
+//   'typed-array' (default): translate once per page, check the page's tags against the
+//     pointer's (through the frame's tag summary, PhysMem.pageTag, when the frame carries one
+//     tag; else eight granules at a time through a Float64Array view of the tag store), then
+//     one bulk TypedArray copy per physically contiguous run. When something faults, the count is
 //     the one the instruction sequence would report, computed from the first inaccessible byte
 //     by copy-pattern.ts, which also gives the instructions the routine would have retired.
 //   'instruction': the AArch64 routines of copy-routine.ts, run at EL1 through a nested run of
@@ -23,9 +23,9 @@
 // store that faults writes none of its bytes. The first STTR of a user_stp pair whose second
 // STTR faults has completed, though: its 8 bytes are in memory but not counted (§2.3).
 
-import { Buffer } from 'node:buffer';
 import { MemoryFault } from '../mmu/walk.js';
 import type { Mmu } from '../mmu/access.js';
+import type { PhysMem, TagStore } from '../mmu/physmem.js';
 import type { Kernel } from './kernel.js';
 import { KDATA_BASE, KernelText } from './ktext.js';
 import type { KernelRange } from '../emulator/timing/model.js';
@@ -49,12 +49,6 @@ const TCR_TCMA0 = 1n << 57n;
 // nanoseconds; `& 0xffffffffn` and `>> 32n` allocate and cost ten times that.
 const split64 = new BigUint64Array(1);
 const split32 = new Uint32Array(split64.buffer);
-
-/** Tag runs at least this long are compared natively (a call costs about as much as 1000 granules in JS). */
-const NATIVE_COMPARE_MIN = 1024;
-const TAG_RUN_LENGTH = 65536;
-const TAG_RUNS: (Uint8Array | undefined)[] = [];
-const bufferCompare = Buffer.prototype.compare as (this: Uint8Array, target: Uint8Array, targetStart: number, targetEnd: number, sourceStart: number, sourceEnd: number) => number;
 
 /** Why the scan stopped before the end. */
 const BAD_NONE = 0;
@@ -84,7 +78,7 @@ const TAG_PATTERN_8 = ((): Float64Array => {
  * granules are compared at once through `f64` (a Float64Array over the same tags), four groups
  * per step.
  */
-function firstMismatch(tags: Uint8Array, f64: Float64Array, g: number, end: number, ptag: number): number {
+function firstMismatch(tags: TagStore, f64: Float64Array, g: number, end: number, ptag: number): number {
   while (g < end && (g & 7) !== 0) {
     if (tags[g] !== ptag) return g;
     g++;
@@ -104,7 +98,7 @@ function firstMismatch(tags: Uint8Array, f64: Float64Array, g: number, end: numb
  * A range of whole 8-granule groups (a page, or any 128-byte aligned buffer) is compared with
  * no byte loops at all.
  */
-function allMatch(tags: Uint8Array, f64: Float64Array, g: number, end: number, ptag: number): boolean {
+function allMatch(tags: TagStore, f64: Float64Array, g: number, end: number, ptag: number): boolean {
   if (((g | end) & 7) === 0) return wordsMatch(f64, g >>> 3, end >>> 3, TAG_PATTERN_8[ptag]);
   while (g < end && (g & 7) !== 0) {
     if (tags[g] !== ptag) return false;
@@ -167,8 +161,11 @@ export class UserAccess {
   private get mmu(): Mmu {
     return this.k.m.mmu;
   }
-  private readonly tags: Uint8Array;
+  private readonly tags: TagStore;
   private readonly bytes: Uint8Array;
+  private readonly mem: PhysMem;
+  /** The memory's per-frame tag summaries (PhysMem.pageTag). */
+  private readonly pageTag: Int8Array;
   private lastTcr = -1n;
   private tbi0 = true;
   private tcma0 = false;
@@ -176,6 +173,8 @@ export class UserAccess {
 
   constructor(private readonly k: Kernel) {
     const { tags, bytes } = k.m.mem;
+    this.mem = k.m.mem;
+    this.pageTag = k.m.mem.pageTag;
     this.tags = tags;
     this.bytes = bytes;
     this.f64 = new Float64Array(tags.buffer, tags.byteOffset, tags.length >>> 3);
@@ -381,17 +380,31 @@ export class UserAccess {
     return n;
   }
 
+  /**
+   * Whether every granule in [g0, g1) (within frame g0 >>> 8) has tag `ptag`: the frame's tag
+   * summary (PhysMem.pageTag, computed on first use) answers unless the frame's tags are mixed.
+   */
+  private frameMatches(g0: number, g1: number, ptag: number): boolean {
+    const p = g0 >>> 8;
+    let s = this.pageTag[p];
+    if (s === ptag) return true;
+    if (s === -1) {
+      s = this.mem.pageTagOf(p);
+      if (s === ptag) return true;
+    }
+    // All of another tag, or mixed: then the granules themselves.
+    return s < 0 && allMatch(this.tags, this.f64, g0, g1, ptag);
+  }
+
   /** Whether every granule of RAM bytes [start, end) has tag `ptag`. */
   private tagsMatch(start: number, end: number, ptag: number): boolean {
     const g0 = start >>> 4;
     const g1 = ((end - 1) >>> 4) + 1;
-    if (g1 - g0 < NATIVE_COMPARE_MIN) return allMatch(this.k.m.mem.tags, this.f64, g0, g1, ptag);
-    // Long runs: the C++ memcmp behind Buffer#compare against a run of the tag.
-    const pattern = (TAG_RUNS[ptag] ??= new Uint8Array(TAG_RUN_LENGTH).fill(ptag));
-    const tags = this.k.m.mem.tags;
-    for (let g = g0; g < g1; g += TAG_RUN_LENGTH) {
-      const len = Math.min(TAG_RUN_LENGTH, g1 - g);
-      if (bufferCompare.call(pattern, tags, g, g + len, 0, len) !== 0) return false;
+    // Frame by frame through the summaries.
+    for (let g = g0; g < g1; ) {
+      const next = Math.min(g1, ((g >>> 8) + 1) << 8);
+      if (!this.frameMatches(g, next, ptag)) return false;
+      g = next;
     }
     return true;
   }
@@ -583,8 +596,8 @@ export class UserAccess {
       const g = off >>> 4;
       const end = ((off + n - 1) >>> 4) + 1;
       const ptag = (hi >>> 24) & 0xf;
-      // Whole 8-granule groups (a page, any 128-byte aligned buffer): the word compare alone.
-      if (((g | end) & 7) === 0 ? !wordsMatch(this.f64, g >>> 3, end >>> 3, TAG_PATTERN_8[ptag]) : !allMatch(this.tags, this.f64, g, end, ptag)) return false;
+      // The frame's tag summary first (one byte read when it holds ptag), then the granules.
+      if (this.pageTag[off >>> 12] !== ptag && !this.frameMatches(g, end, ptag)) return false;
     }
     // to-user: kbuf is the whole source (n === kbuf.length).
     if (write) this.bytes.set(kbuf, off);

@@ -2,6 +2,7 @@
 // RAM (PhysMem.tags; one byte per granule rather than QEMU's two per byte, for simpler
 // indexing). This file holds the check of an access against them (ASL AArch64.CheckTag and
 // the conditions of AArch64.AccessIsTagChecked that depend on the address).
+import type { TagStore } from './physmem.js';
 
 const TCR_TBI0 = 1n << 37n;
 const TCR_TBI1 = 1n << 38n;
@@ -24,7 +25,7 @@ const PASS: TagCheckOutcome = { failed: false, faultLo: 0, faultHi: 0 };
  * No check happens when TBI is off for the address's half, or TCMA matches (tag 0 in the
  * lower half, tag 0xF in the upper half with TCMA set) (mte-arch.md §3.2, §3.4).
  */
-export function allocationTagCheck(tags: Uint8Array, off: number, size: number, vaLo: number, vaHi: number, tcr: bigint): TagCheckOutcome {
+export function allocationTagCheck(tags: TagStore, off: number, size: number, vaLo: number, vaHi: number, tcr: bigint): TagCheckOutcome {
   const upper = (vaHi & 0x00800000) !== 0;
   if ((tcr & (upper ? TCR_TBI1 : TCR_TBI0)) === 0n) return PASS;
   const ptag = (vaHi >>> 24) & 0xf;
@@ -43,6 +44,6 @@ export function allocationTagCheck(tags: Uint8Array, off: number, size: number, 
 }
 
 /** Reads the tags of `count` granules starting at RAM offset `off` (for reports and the API). */
-export function readTags(tags: Uint8Array, off: number, count: number): number[] {
+export function readTags(tags: TagStore, off: number, count: number): number[] {
   return Array.from(tags.subarray(off >>> 4, (off >>> 4) + count));
 }

@@ -68,7 +68,7 @@ function replay(m: Machine, set: GoldenSet, b: GoldenBlock): string[] {
   m.invalidateCode();
   const off = Number(BUFFER_BASE - RAM_BASE);
   m.mem.bytes.set(b.initData, off);
-  m.mem.tags.set(set.mte ? b.initTags : new Uint8Array(GRANULES), off >> 4);
+  m.mem.setTags(set.mte ? b.initTags : new Uint8Array(GRANULES), off >> 4);
   c.selectStack(0, 0);
   b.init.x.forEach((v, i) => c.writeX(i, v));
   c.writeSp(b.init.sp);

@@ -178,7 +178,7 @@ describe('LDG', () => {
     expect(X(untagged, 2)).toBe(0n);
     const m = bareMachine([0xd9600022]); // ldg x2, [x1]
     enableMte(m);
-    m.mem.tags[0x1000] = 3;
+    m.mem.setTag(0x1000, 3);
     m.cpu.writeX(1, RAM_BASE + 0x10000n);
     m.cpu.writeX(2, tagged(0n, 9));
     m.run(1);
@@ -488,7 +488,7 @@ describe('tag check faults', () => {
     }))).toBeUndefined();
     const m = bareMachine([0xf9400022]); // ldr x2, [x1]
     enableMte(m);
-    m.mem.tags[0x1000] = 5;
+    m.mem.setTag(0x1000, 5);
     m.cpu.writeX(1, RAM_BASE + 0x10000n);
     m.run(1);
     expect(m.instructions).toBe(1);

@@ -112,8 +112,8 @@ describe('generic_perform_write with a write_end that refuses short copies', () 
     k.m.cpu.hooks.memoryStateChanged();
     const p = 0x30000000n;
     const g0 = (k.as.pt.lookup(p)!.pa - k.m.mem.ramBase) >>> 4;
-    k.m.mem.tags.fill(0, g0, g0 + 256);
-    k.m.mem.tags[g0 + 8] = 1;
+    k.m.mem.fillTags(0, g0, g0 + 256);
+    k.m.mem.setTag(g0 + 8, 1);
     let refusals = 0;
     const refusing: WriteAops = {
       writeBegin: SHMEM_AOPS.writeBegin,

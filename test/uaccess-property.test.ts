@@ -111,7 +111,7 @@ function install(k: Kernel, c: Case): void {
     k.as.populate(va, vma);
     const off = ramOffset(k, va)!;
     k.m.mem.bytes.set(c.data.subarray(i * PAGE, (i + 1) * PAGE), off);
-    k.m.mem.tags.set(c.tags.subarray((i * PAGE) / 16, ((i + 1) * PAGE) / 16), off >>> 4);
+    k.m.mem.setTags(c.tags.subarray((i * PAGE) / 16, ((i + 1) * PAGE) / 16), off >>> 4);
   }
   setTcf(k, c.tcf);
   k.uaccess.fixups = { ...(c.v513 ? FIXUPS_V5_13 : FIXUPS_V5_14) };

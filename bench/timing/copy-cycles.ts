@@ -45,7 +45,7 @@ function setup(cpu: CpuName, size: number): { m: Machine; k: Kernel; uaddr: bigi
   for (let i = 1; i < size / 4096; i++) {
     if (Number(k.userTables.lookup(USER + BigInt(i * 4096))!.pa) !== pa + i * 4096) throw new Error('copy cycles: user frames are not contiguous');
   }
-  m.mem.tags.fill(TAG, (pa - m.mem.ramBase) >>> 4, (pa - m.mem.ramBase + Math.max(size, 4096)) >>> 4);
+  m.mem.fillTags(TAG, (pa - m.mem.ramBase) >>> 4, (pa - m.mem.ramBase + Math.max(size, 4096)) >>> 4);
   m.setTiming(resolveTimingConfig(cpu));
   return { m, k, uaddr: USER | (BigInt(TAG) << 56n), pa };
 }

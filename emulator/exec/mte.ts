@@ -257,9 +257,9 @@ function stg(cpu: Cpu, op: Op): number {
       m.write64(lo2 + 8, hi2, 0, 0, 0);
     }
   }
-  const tags = cpu.mmu.mem.tags;
-  if (off0 >= 0) tags[off0 >>> 4] = tag;
-  if (off1 >= 0) tags[off1 >>> 4] = tag;
+  const mem = cpu.mmu.mem;
+  if (off0 >= 0) mem.setTag(off0 >>> 4, tag);
+  if (off1 >= 0) mem.setTag(off1 >>> 4, tag);
   tagWriteback(cpu, op);
   return NEXT;
 }
@@ -278,7 +278,7 @@ function stgp(cpu: Cpu, op: Op): number {
   const off = m.tagGranule(lo, hi, true);
   m.write64(lo, hi, x[op.rd], x[op.rd + 1], 0);
   m.write64(lo + 8, hi, x[op.rm], x[op.rm + 1], 0);
-  if (off >= 0) cpu.mmu.mem.tags[off >>> 4] = (hi >>> 24) & 0xf;
+  if (off >= 0) cpu.mmu.mem.setTag(off >>> 4, (hi >>> 24) & 0xf);
   tagWriteback(cpu, op);
   return NEXT;
 }
@@ -317,11 +317,11 @@ function stgm(cpu: Cpu, op: Op): number {
   const x = cpu.x;
   const vLo = x[op.rd];
   const vHi = x[op.rd + 1];
-  const tags = cpu.mmu.mem.tags;
+  const mem = cpu.mmu.mem;
   for (let a = addrLo; a < addrLo + GM_BLOCK_BYTES; a += 16) {
     const off = m.tagGranule(a >>> 0, addrHi, true);
     const idx = (a >>> 4) & 15;
-    if (off >= 0) tags[off >>> 4] = (idx < 8 ? vLo >>> (4 * idx) : vHi >>> (4 * (idx - 8))) & 0xf;
+    if (off >= 0) mem.setTag(off >>> 4, (idx < 8 ? vLo >>> (4 * idx) : vHi >>> (4 * (idx - 8))) & 0xf);
   }
   return NEXT;
 }
@@ -344,10 +344,10 @@ function stzgm(cpu: Cpu, op: Op): number {
 /** Writes `tag` to every granule of a block whose first granule has tags (same page). */
 function setBlockTags(cpu: Cpu, lo: number, hi: number, size: number, tag: number): void {
   const m = cpu.mmu;
-  const tags = cpu.mmu.mem.tags;
+  const mem = cpu.mmu.mem;
   for (let a = lo; a < lo + size; a += 16) {
     const off = m.tagGranule(a >>> 0, hi, true);
-    if (off >= 0) tags[off >>> 4] = tag;
+    if (off >= 0) mem.setTag(off >>> 4, tag);
   }
 }
 

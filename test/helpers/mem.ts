@@ -134,7 +134,7 @@ export function tagAt(m: Machine, pa: bigint): number {
 /** Sets the allocation tag of `count` granules from pa. */
 export function setTags(m: Machine, pa: bigint, tag: number, count = 1): void {
   const g = Number(pa - RAM_BASE) >> 4;
-  m.mem.tags.fill(tag, g, g + count);
+  m.mem.fillTags(tag, g, g + count);
 }
 
 /** A pointer with logical tag `tag` in bits [59:56]. */

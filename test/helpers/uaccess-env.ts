@@ -60,7 +60,7 @@ export function setTags(k: Kernel, va: bigint, len: number, tag: number): void {
   for (let g = 0; g < len; g += 16) {
     const off = ramOffset(k, va + BigInt(g));
     if (off === undefined) throw new Error('setTags: page not populated');
-    k.m.mem.tags[off >>> 4] = tag;
+    k.m.mem.setTag(off >>> 4, tag);
   }
 }
 
