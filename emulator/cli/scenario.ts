@@ -67,7 +67,10 @@ function guard<T>(fn: () => T): T {
 const hex = (v: bigint): string => '0x' + v.toString(16);
 
 function describeParams(q: ScenarioParams): string {
-  return `offset ${q.offset}, length ${q.length}, bad granules ${q.badGranules.length ? q.badGranules.length > 8 ? `${q.badGranules[0]}..${q.badGranules[q.badGranules.length - 1]} (${q.badGranules.length})` : q.badGranules.join(',') : 'none'}, tcf ${q.tcf}`;
+  const g = q.badGranules;
+  // A long run (a whole bad page) as its first and last index.
+  const bad = g.length === 0 ? 'none' : g.length > 8 ? `${g[0]}..${g[g.length - 1]} (${g.length})` : g.join(',');
+  return `offset ${q.offset}, length ${q.length}, bad granules ${bad}, tcf ${q.tcf}`;
 }
 
 function formatResult(r: ScenarioResult): string {
