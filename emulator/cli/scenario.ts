@@ -125,7 +125,7 @@ function list(o: { json?: boolean }): void {
   }
   const w = Math.max(...SCENARIO_CASES.map((s) => s.name.length));
   let out = 'Scenarios (granule scenario run NAME [--kernel PROFILE] [--offset N] [--length N] [--bad-granules I,J] [--tcf MODE]):\n';
-  for (const s of SCENARIO_CASES) out += `  ${s.name.padEnd(w)}  ${s.summary} [${s.reference}]\n               ${''.padEnd(w - 11)}defaults: ${describeParams(s.params)}\n`;
+  for (const s of SCENARIO_CASES) out += `  ${s.name.padEnd(w)}  ${s.summary} [${s.reference}]\n${' '.repeat(w + 4)}defaults: ${describeParams(s.params)}\n`;
   out += '\nKernel profiles (--kernel):\n';
   for (const p of BASE_PROFILES) out += `  ${p.padEnd(12)}${PROFILE_DOCS[p].summary}\n`;
   out += '\nOptions, added to any profile (--kernel linux-5.16+retriable-uaccess):\n';
