@@ -234,19 +234,30 @@ function delta(a: FaultCounts, b: FaultCounts): FaultCounts {
   return { tagCheck: b.tagCheck - a.tagCheck, translation: b.translation - a.translation, permission: b.permission - a.permission, pageFault: b.pageFault - a.pageFault, nested: b.nested - a.nested };
 }
 
+/**
+ * The program's command line for a case (with any parameter overridden), argv[0] first:
+ * `NAME PAGES OFFSET LENGTH TCF BAD [ARG]` as lib.s reads it. The same argv runs the program on a
+ * real kernel (tools/gen-scenario-kernels-golden.ts).
+ */
+export function scenarioArgv(c: ScenarioCase, overrides: Partial<ScenarioParams> = {}): string[] {
+  const def = PROGRAMS[c.scenario];
+  const params: ScenarioParams = { ...c.params, ...overrides };
+  const pages = bufferPages(def, params);
+  const bad = params.badGranules.length > 0 ? params.badGranules.join(',') : '-';
+  const arg = c.arg ?? def.arg;
+  return [c.scenario, String(pages), String(params.offset), String(params.length), String(TCF_MODES.indexOf(params.tcf)), bad, ...(arg ? [arg] : [])];
+}
+
 /** Runs one case (with any parameter overridden) under a profile. */
 export function runScenario(c: ScenarioCase, o: RunScenarioOptions = {}): ScenarioResult {
   const def = PROGRAMS[c.scenario];
   const params: ScenarioParams = { ...c.params, ...o.params };
   const profile = typeof o.profile === 'string' ? parseProfile(o.profile) : (o.profile ?? parseProfile('linux-6.14'));
-  const pages = bufferPages(def, params);
+  bufferPages(def, params); // checks the parameters first
   // Asymmetric tag checking appeared in v5.18 (766121ba5de3): older kernels refuse "asymm".
   if (params.tcf === 'asymm' && !profile.behaviour.mteAsymm) throw new ScenarioError(`--tcf asymm needs a kernel with asymmetric tag checking (linux-5.18 or later), not ${profile.name}`);
-  const tcf = TCF_MODES.indexOf(params.tcf);
-  const bad = params.badGranules.length > 0 ? params.badGranules.join(',') : '-';
-  const arg = c.arg ?? def.arg;
   const call = c.call ?? def.call;
-  const argv = [c.scenario, String(pages), String(params.offset), String(params.length), String(tcf), bad, ...(arg ? [arg] : [])];
+  const argv = scenarioArgv(c, o.params);
   const out = new BufferSink();
   const { machine: m, kernel: k } = createUserProcess(scenarioProgram(def.file), {
     argv,

@@ -1,0 +1,366 @@
+// Regenerates test/golden/scenario-kernels/KERNEL.out: the bundled scenario programs
+// kernel-shim/scenarios/buffered-write.s and buffered-read.s (the cases of SCENARIO_CASES that use
+// only standard syscalls and a file in /tmp) as each kernel in .cache/linux-versions/kernels runs
+// them, with the very argv granule's `scenario run` gives them (scenarioArgv()).
+//
+// Each kernel boots under qemu-system-aarch64 10 with the machine and init of
+// tools/linux-oracle.ts (test/linux/init.s mounts a tmpfs on /tmp and runs every /bin/NAME of
+// /tests with argv {"/bin/NAME"}). So per case this file generates a small wrapper program,
+// /bin/sc-<case> ('/' becomes '.'), assembled by granule's assembler like the other oracle
+// programs: it forks; the child execve's /bin/buffered-write or /bin/buffered-read with the
+// case's argv (the same ELF granule runs, see scenarioProgram()), which prints "result: N"; the
+// parent polls wait4(WNOHANG) and, when the child has not ended after LIVELOCK_S seconds, kills it
+// with SIGKILL (the write loop notices fatal_signal_pending()) and prints "livelock". An exit
+// status other than 0 prints "exit N", a fatal signal "killed by signal N". A golden file is
+//
+//   # scenario-kernels kernel=<KERNEL> release=<uname -r> qemu=<version> source=sha256:<hex>
+//   # uname-v <uname -v>
+//   # provenance <key>=<value>          (one line per line of KERNEL/provenance)
+//   buffered-write: buffered-write 1 14 8 1 1 -> result: 2
+//
+// one line per case, "<case>: <argv> -> <what the wrapper's stdout held, lines joined by '; '>";
+// source is a hash of the two programs and lib.s. Each kernel boots twice and both boots must
+// print the same.
+//
+// Run: npm run gen:scenario-kernels-golden [-- KERNEL...]   (every installed kernel by default)
+//
+// Kernels: tools/install-linux-versions.sh and tools/build-linux-5.10.sh; QEMU 10 from
+// .cache/qemu10 or $QEMU_SYSTEM_AARCH64. CI does not run this: test/scenario-kernels.test.ts only
+// reads the committed files.
+
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { assemble } from '../isa/asm/assembler.js';
+import { writeElfExecutable } from '../isa/asm/elf-writer.js';
+import { SCENARIO_CASES, scenarioArgv, scenarioProgram, type ScenarioCase } from '../kernel-shim/scenarios/index.js';
+import { qemuVersion } from './gen-virt-golden.js';
+import { assembleProgram, bootAll, buildInitramfs, cpioNewc, findQemu, formatEnd, INIT_SOURCE, ROOT, sourceFiles, USER_BASE } from './linux-oracle.js';
+import { installedKernels, kernelsDir } from './linux-versions.js';
+
+const WHO = 'gen-scenario-kernels-golden';
+export const SCENARIO_KERNELS_GOLDEN_DIR = join(ROOT, 'test/golden/scenario-kernels');
+const SCENARIO_DIR = join(ROOT, 'kernel-shim/scenarios');
+/** The programs that run unchanged on a real kernel. */
+export const REAL_KERNEL_SCENARIOS = ['buffered-write', 'buffered-read'] as const;
+/** Seconds a case may take before the wrapper calls it a livelock (POLLS waits of 20 ms). */
+export const LIVELOCK_S = 5;
+const POLL_NS = 20_000_000;
+const POLLS = (LIVELOCK_S * 1e9) / POLL_NS;
+
+export function scenarioKernelsGoldenPath(kernel: string): string {
+  return join(SCENARIO_KERNELS_GOLDEN_DIR, `${kernel}.out`);
+}
+
+/** The bundled cases of those programs, in SCENARIO_CASES order. */
+export function realKernelCases(): ScenarioCase[] {
+  return SCENARIO_CASES.filter((c) => (REAL_KERNEL_SCENARIOS as readonly string[]).includes(c.scenario));
+}
+
+/** sha256 over the programs and what they include (base names and text). */
+export function scenarioSourcesDigest(): string {
+  const h = createHash('sha256');
+  const files: string[] = [];
+  for (const s of REAL_KERNEL_SCENARIOS) for (const f of sourceFiles(join(SCENARIO_DIR, `${s}.s`))) if (!files.includes(f)) files.push(f);
+  for (const f of files) {
+    h.update(basename(f) + '\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** The wrapper's name in the initramfs: sc-<case>, '/' as '.'. */
+export function wrapperName(c: ScenarioCase): string {
+  return 'sc-' + c.name.replace(/\//g, '.');
+}
+
+/** The wrapper's assembly text: fork, execve /bin/<scenario> with the case's argv, watch it. */
+export function wrapperSource(c: ScenarioCase): string {
+  const argv = scenarioArgv(c);
+  for (const a of argv) if (!/^[A-Za-z0-9,./-]+$/.test(a)) throw new Error(`${c.name}: argument ${JSON.stringify(a)} needs quoting`);
+  const store = argv.map((_, i) => `        adr     x0, arg${i}\n        str     x0, [sp, #${8 * i}]`).join('\n');
+  const strings = argv.map((a, i) => `arg${i}:   .asciz "${a}"`).join('\n');
+  return `// ${wrapperName(c)}: runs /bin/${c.scenario} ${argv.slice(1).join(' ')} (case ${c.name}), generated by
+// tools/gen-scenario-kernels-golden.ts. The child prints "result: N"; this parent adds "livelock"
+// (not ended after ${LIVELOCK_S} s, then SIGKILL), "exit N" or "killed by signal N".
+
+        .equ SYS_write, 64
+        .equ SYS_exit_group, 94
+        .equ SYS_nanosleep, 101
+        .equ SYS_kill, 129
+        .equ SYS_clone, 220
+        .equ SYS_execve, 221
+        .equ SYS_wait4, 260
+        .equ SIGCHLD, 17
+        .equ SIGKILL, 9
+        .equ WNOHANG, 1
+        .equ EINTR, 4
+        .equ POLLS, ${POLLS}
+        .equ ENVP, ${8 * argv.length}
+        .equ WSTATUS, 96
+        .equ TS, 112
+
+        .text
+        .global _start
+_start:
+        sub     sp, sp, #128
+${store}
+        str     xzr, [sp, #ENVP]
+        str     xzr, [sp, #TS]
+        ldr     x0, =${POLL_NS}
+        str     x0, [sp, #TS + 8]
+        // clone(SIGCHLD, 0, NULL, 0, NULL): a fork.
+        mov     x0, #SIGCHLD
+        mov     x1, #0
+        mov     x2, #0
+        mov     x3, #0
+        mov     x4, #0
+        mov     x8, #SYS_clone
+        svc     #0
+        cbnz    x0, parent
+        adr     x0, path
+        mov     x1, sp
+        add     x2, sp, #ENVP
+        mov     x8, #SYS_execve
+        svc     #0
+        mov     x0, #127
+        mov     x8, #SYS_exit_group
+        svc     #0
+
+parent:
+        tbnz    x0, #63, failed
+        mov     x19, x0
+        mov     x20, #POLLS
+1:      mov     x0, x19
+        add     x1, sp, #WSTATUS
+        mov     x2, #WNOHANG
+        mov     x3, #0
+        mov     x8, #SYS_wait4
+        svc     #0
+        cmp     x0, x19
+        b.eq    ended
+        cmn     x0, #EINTR
+        b.eq    1b
+        cbnz    x0, failed
+        cbz     x20, timeout
+        sub     x20, x20, #1
+        add     x0, sp, #TS
+        mov     x1, #0
+        mov     x8, #SYS_nanosleep
+        svc     #0
+        b       1b
+
+timeout:
+        mov     x0, x19
+        mov     x1, #SIGKILL
+        mov     x8, #SYS_kill
+        svc     #0
+2:      mov     x0, x19
+        add     x1, sp, #WSTATUS
+        mov     x2, #0
+        mov     x3, #0
+        mov     x8, #SYS_wait4
+        svc     #0
+        cmn     x0, #EINTR
+        b.eq    2b
+        adr     x1, msg_livelock
+        mov     x2, #9
+        bl      out
+        b       done
+
+ended:
+        ldr     w0, [sp, #WSTATUS]
+        and     w21, w0, #0x7f
+        cbnz    w21, 3f
+        ubfx    w21, w0, #8, #8
+        cbz     w21, done
+        adr     x1, msg_exit
+        mov     x2, #5
+        bl      out
+        b       4f
+3:      adr     x1, msg_signal
+        mov     x2, #17
+        bl      out
+4:      mov     x0, x21
+        bl      print_udec
+        b       done
+
+failed:
+        adr     x1, msg_failed
+        mov     x2, #15
+        bl      out
+        mov     x0, #2
+        mov     x8, #SYS_exit_group
+        svc     #0
+
+done:
+        mov     x0, #0
+        mov     x8, #SYS_exit_group
+        svc     #0
+
+// out(x1 = bytes, x2 = count): to stdout.
+out:
+        mov     x0, #1
+        mov     x8, #SYS_write
+        svc     #0
+        ret
+
+// print_udec(x0): unsigned decimal and a newline.
+print_udec:
+        stp     x29, x30, [sp, #-48]!
+        add     x1, sp, #47
+        mov     w2, #'\\n'
+        strb    w2, [x1]
+        mov     x4, #10
+5:      udiv    x5, x0, x4
+        msub    x6, x5, x4, x0
+        add     w6, w6, #'0'
+        strb    w6, [x1, #-1]!
+        mov     x0, x5
+        cbnz    x0, 5b
+        add     x2, sp, #48
+        sub     x2, x2, x1
+        bl      out
+        ldp     x29, x30, [sp], #48
+        ret
+
+        .section .rodata
+path:   .asciz "/bin/${c.scenario}"
+${strings}
+msg_livelock:   .ascii "livelock\\n"
+msg_exit:       .ascii "exit "
+msg_signal:     .ascii "killed by signal "
+msg_failed:     .ascii "wrapper failed\\n"
+        .text
+`;
+}
+
+/** The wrapper, assembled into a static ELF64 executable at 0x400000 (as assembleProgram does). */
+export function assembleWrapper(c: ScenarioCase): Uint8Array {
+  const file = `${wrapperName(c)}.s`;
+  const { errors, image } = assemble(wrapperSource(c), { file, base: USER_BASE });
+  if (!image) throw new Error(`${file}: assembly failed:\n${errors.map((e) => e.format()).join('\n')}`);
+  return writeElfExecutable(image);
+}
+
+/**
+ * The initramfs: the oracle's (init, the wrappers in /tests), then a second newc archive with the
+ * scenario programs, which the init must not run by themselves (the kernel unpacks concatenated
+ * archives, Documentation/driver-api/early-userspace/buffer-format.rst).
+ */
+export function scenarioInitramfs(): Uint8Array {
+  const first = buildInitramfs(assembleProgram(INIT_SOURCE), realKernelCases().map((c) => ({ name: wrapperName(c), elf: assembleWrapper(c) })));
+  const second = cpioNewc(REAL_KERNEL_SCENARIOS.map((s) => ({ name: `bin/${s}`, mode: 0o100755, data: scenarioProgram(`${s}.s`) })));
+  return Buffer.concat([first, second]);
+}
+
+/** A case's line: "<case>: <argv> -> <outcome>". */
+export function caseLine(c: ScenarioCase, outcome: string): string {
+  return `${c.name}: ${scenarioArgv(c).join(' ')} -> ${outcome}`;
+}
+
+// ---- Golden files ---------------------------------------------------------------------------
+
+export interface ScenarioKernelsGolden {
+  kernel: string;
+  release: string;
+  version: string;
+  qemu: string;
+  source: string;
+  provenance: [string, string][];
+  /** The case lines, by case name. */
+  lines: Map<string, { argv: string; outcome: string }>;
+}
+
+const HEADER = /^# scenario-kernels kernel=(\S+) release=(\S+) qemu=(\S+) source=sha256:([0-9a-f]{64})$/;
+
+export function formatScenarioKernelsGolden(g: Omit<ScenarioKernelsGolden, 'lines'>, lines: string[]): string {
+  return [
+    `# scenario-kernels kernel=${g.kernel} release=${g.release} qemu=${g.qemu} source=sha256:${g.source}`,
+    `# uname-v ${g.version}`,
+    ...g.provenance.map(([k, v]) => `# provenance ${k}=${v}`),
+    ...lines,
+  ].join('\n') + '\n';
+}
+
+export function parseScenarioKernelsGolden(text: string, file = 'golden file'): ScenarioKernelsGolden {
+  const all = text.split('\n');
+  const m = HEADER.exec(all[0]);
+  if (!m) throw new Error(`${file}: not a scenario-kernels golden file (first line ${JSON.stringify(all[0].slice(0, 120))})`);
+  const g: ScenarioKernelsGolden = { kernel: m[1], release: m[2], qemu: m[3], source: m[4], version: '', provenance: [], lines: new Map() };
+  for (const line of all.slice(1)) {
+    if (line === '') continue;
+    let h: RegExpExecArray | null;
+    if ((h = /^# uname-v (.*)$/.exec(line))) g.version = h[1];
+    else if ((h = /^# provenance ([^=]+)=(.*)$/.exec(line))) g.provenance.push([h[1], h[2]]);
+    else if ((h = /^([A-Za-z0-9/-]+): (.*?) -> (.*)$/.exec(line))) {
+      if (g.lines.has(h[1])) throw new Error(`${file}: case ${h[1]} appears twice`);
+      g.lines.set(h[1], { argv: h[2], outcome: h[3] });
+    } else throw new Error(`${file}: not a header or case line: ${JSON.stringify(line)}`);
+  }
+  return g;
+}
+
+// ---- Observing --------------------------------------------------------------------------------
+
+function observe(qemu: string, env: NodeJS.ProcessEnv, vmlinuz: string, id: string, initrd: string): { release: string; version: string; lines: string[]; ms: number } {
+  const cases = realKernelCases();
+  const { parsed, ms } = bootAll(qemu, env, vmlinuz, initrd, cases.map(wrapperName));
+  const lines = cases.map((c) => {
+    const run = parsed.runs.get(wrapperName(c))!;
+    if (formatEnd(run.end) !== 'exit:0') throw new Error(`${id}: ${wrapperName(c)} ended with ${formatEnd(run.end)}: ${Buffer.from(run.stdout).toString('latin1')}`);
+    const outcome = Buffer.from(run.stdout).toString('latin1').trimEnd().split('\n').join('; ');
+    if (outcome === '' || /wrapper failed|exit 127/.test(outcome)) throw new Error(`${id}: ${c.name}: ${JSON.stringify(outcome)}; console: ${run.console.join(' | ')}`);
+    if (run.console.length) process.stderr.write(`${WHO}: ${id}: ${c.name}: console lines during the run, e.g. ${JSON.stringify(run.console[0])}\n`);
+    return caseLine(c, outcome);
+  });
+  return { release: parsed.release, version: parsed.version, lines, ms };
+}
+
+function main(): void {
+  const wanted = process.argv.slice(2);
+  const all = installedKernels();
+  if (all.length === 0) throw new Error(`no kernels in ${kernelsDir()} (run tools/install-linux-versions.sh and tools/build-linux-5.10.sh)`);
+  const ids = all.map((k) => k.id);
+  for (const w of wanted) if (!ids.includes(w)) throw new Error(`no kernel ${w} in ${kernelsDir()} (have: ${ids.join(', ')})`);
+  const kernels = wanted.length ? all.filter((k) => wanted.includes(k.id)) : all;
+  const qemu = findQemu(WHO);
+  const tmp = mkdtempSync(join(tmpdir(), 'granule-scenario-kernels-'));
+  const moduleDir = join(tmp, 'modules');
+  mkdirSync(moduleDir);
+  const env = { ...process.env, QEMU_MODULE_DIR: moduleDir };
+  try {
+    const qemuVer = qemuVersion(qemu, env);
+    const source = scenarioSourcesDigest();
+    const initrd = join(tmp, 'initrd.cpio');
+    writeFileSync(initrd, scenarioInitramfs());
+    mkdirSync(SCENARIO_KERNELS_GOLDEN_DIR, { recursive: true });
+    for (const k of kernels) {
+      const a = observe(qemu, env, k.vmlinuz, k.id, initrd);
+      const b = observe(qemu, env, k.vmlinuz, k.id, initrd);
+      if (a.lines.join('\n') !== b.lines.join('\n')) throw new Error(`${k.id}: two boots differ:\n${a.lines.join('\n')}\n---\n${b.lines.join('\n')}`);
+      writeFileSync(
+        scenarioKernelsGoldenPath(k.id),
+        formatScenarioKernelsGolden({ kernel: k.id, release: a.release, version: a.version, qemu: qemuVer, source, provenance: k.provenance }, a.lines),
+      );
+      process.stdout.write(`${k.id}: ${a.release}, boots took ${a.ms} ms and ${b.ms} ms\n${a.lines.join('\n')}\n`);
+    }
+    for (const f of readdirSync(SCENARIO_KERNELS_GOLDEN_DIR)) {
+      if (f.endsWith('.out') && !ids.includes(f.slice(0, -4))) process.stderr.write(`${WHO}: ${f}: that kernel is not installed here (left alone)\n`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  try {
+    main();
+  } catch (e) {
+    process.stderr.write(`${WHO}: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  }
+}
