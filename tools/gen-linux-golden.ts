@@ -20,13 +20,13 @@
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { qemuVersion } from './gen-virt-golden.js';
 import {
   assembleProgram, bootAll, buildInitramfs, debianVersion, findKernel, findQemu, formatEnd, formatGolden, GOLDEN_DIR, goldenPath, INIT_SOURCE,
   programNames, programPath, sourceDigest, type OracleProgram,
 } from './linux-oracle.js';
+import { runAsTool } from './run-tool.js';
 
 function main(): void {
   const wanted = process.argv.slice(2);
@@ -71,11 +71,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`gen-linux-golden: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsTool(import.meta.url, 'gen-linux-golden', main);

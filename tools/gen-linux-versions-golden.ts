@@ -17,14 +17,14 @@
 
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { qemuVersion } from './gen-virt-golden.js';
 import { assembleProgram, bootAll, buildInitramfs, findQemu, formatEnd, INIT_SOURCE, sourceDigest } from './linux-oracle.js';
 import {
   caseNames, formatVersionsGolden, installedKernels, kernelsDir, parseCaseLines, VERSIONS_GOLDEN_DIR, VERSIONS_PROGRAM, VERSIONS_PROGRAM_PATH, versionsGoldenPath,
   type InstalledKernel,
 } from './linux-versions.js';
+import { runAsTool } from './run-tool.js';
 
 const WHO = 'gen-linux-versions-golden';
 
@@ -81,11 +81,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`${WHO}: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsTool(import.meta.url, WHO, main);

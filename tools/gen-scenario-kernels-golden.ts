@@ -31,14 +31,14 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, join } from 'node:path';
 import { assemble } from '../isa/asm/assembler.js';
 import { writeElfExecutable } from '../isa/asm/elf-writer.js';
 import { SCENARIO_CASES, scenarioArgv, scenarioProgram, type ScenarioCase } from '../kernel-shim/scenarios/index.js';
 import { qemuVersion } from './gen-virt-golden.js';
 import { assembleProgram, bootAll, buildInitramfs, cpioNewc, findQemu, formatEnd, INIT_SOURCE, ROOT, sourceFiles, USER_BASE } from './linux-oracle.js';
 import { installedKernels, kernelsDir } from './linux-versions.js';
+import { runAsTool } from './run-tool.js';
 
 const WHO = 'gen-scenario-kernels-golden';
 export const SCENARIO_KERNELS_GOLDEN_DIR = join(ROOT, 'test/golden/scenario-kernels');
@@ -356,11 +356,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`${WHO}: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsTool(import.meta.url, WHO, main);

@@ -20,13 +20,13 @@
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { qemuVersion } from './gen-virt-golden.js';
 import {
   assembleProgram, bootOracle, buildInitramfs, debianVersion, decodeWaitStatus, findKernel, formatEnd, INIT_SOURCE, parseConsole, parseEnd, ROOT, sourceDigest,
   sourceFiles, type OracleProgram, type ProcessEnd,
 } from './linux-oracle.js';
+import { runAsTool } from './run-tool.js';
 
 export const SIGNALS_DIR = join(ROOT, 'test/signals');
 export const SIGNALS_GOLDEN_DIR = join(ROOT, 'test/golden/signals');
@@ -127,11 +127,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`gen-signals-golden: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsTool(import.meta.url, 'gen-signals-golden', main);

@@ -13,13 +13,11 @@
 // semihosting console (SYS_WRITE0) goes to QEMU's stderr, so the programs print through the UART.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { assemble } from '../isa/asm/assembler.js';
-import { writeElfExecutable } from '../isa/asm/elf-writer.js';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assembleProgramAt } from './program-source.js';
 
 /** Repository root (this file runs as dist/tools/gen-virt-golden.js or tools/gen-virt-golden.ts). */
 function findRoot(): string {
@@ -58,37 +56,13 @@ export function goldenPath(name: string): string {
   return join(GOLDEN_DIR, `${name}.out`);
 }
 
-/** The files a program is made of, in include order (the program first). */
-export function sourceFiles(file: string, seen: string[] = []): string[] {
-  const path = resolve(file);
-  if (seen.includes(path)) return seen;
-  seen.push(path);
-  for (const m of readFileSync(path, 'utf8').matchAll(/^\s*\.include\s+"([^"]+)"/gm)) {
-    sourceFiles(resolve(dirname(path), m[1]), seen);
-  }
-  return seen;
-}
-
-/** sha256 over the program and everything it includes (names relative to test/virt, and text). */
-export function sourceDigest(file: string): string {
-  const h = createHash('sha256');
-  for (const f of sourceFiles(file)) {
-    h.update(basename(f) + '\0');
-    h.update(readFileSync(f));
-    h.update('\0');
-  }
-  return h.digest('hex');
-}
+import { sourceDigest } from './program-source.js';
+import { runAsTool } from './run-tool.js';
+export { sourceDigest, sourceFiles } from './program-source.js';
 
 /** Assembles a program with granule's assembler into an ELF64 executable at VIRT_BASE. */
 export function assembleProgram(file: string): Uint8Array {
-  const { errors, image } = assemble(readFileSync(file, 'utf8'), {
-    file,
-    base: VIRT_BASE,
-    readInclude: (p) => readFileSync(p, 'utf8'),
-  });
-  if (!image) throw new Error(`${file}: assembly failed:\n${errors.map((e) => e.format()).join('\n')}`);
-  return writeElfExecutable(image);
+  return assembleProgramAt(file, VIRT_BASE);
 }
 
 export interface Golden {
@@ -182,11 +156,4 @@ function main(): void {
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    main();
-  } catch (e) {
-    process.stderr.write(`gen-virt-golden: ${(e as Error).message}\n`);
-    process.exitCode = 1;
-  }
-}
+runAsTool(import.meta.url, 'gen-virt-golden', main);

@@ -13,12 +13,10 @@
 // the device nodes /dev/console (5,1), /dev/null (1,3) and /dev/zero (1,5).
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assemble } from '../isa/asm/assembler.js';
-import { writeElfExecutable } from '../isa/asm/elf-writer.js';
+import { assembleProgramAt } from './program-source.js';
 
 /** Repository root (this file runs as dist/tools/linux-oracle.js or tools/linux-oracle.ts). */
 function findRoot(): string {
@@ -77,37 +75,11 @@ export function programArgv0(name: string): string {
   return `/bin/${name}`;
 }
 
-/** The files a program is made of, in include order (the program first). */
-export function sourceFiles(file: string, seen: string[] = []): string[] {
-  const path = resolve(file);
-  if (seen.includes(path)) return seen;
-  seen.push(path);
-  for (const m of readFileSync(path, 'utf8').matchAll(/^\s*\.include\s+"([^"]+)"/gm)) {
-    sourceFiles(resolve(dirname(path), m[1]), seen);
-  }
-  return seen;
-}
-
-/** sha256 over the program and everything it includes (base names and text). */
-export function sourceDigest(file: string): string {
-  const h = createHash('sha256');
-  for (const f of sourceFiles(file)) {
-    h.update(basename(f) + '\0');
-    h.update(readFileSync(f));
-    h.update('\0');
-  }
-  return h.digest('hex');
-}
+export { sourceDigest, sourceFiles } from './program-source.js';
 
 /** Assembles a program with granule's assembler into a static ELF64 executable at 0x400000. */
 export function assembleProgram(file: string): Uint8Array {
-  const { errors, image } = assemble(readFileSync(file, 'utf8'), {
-    file,
-    base: USER_BASE,
-    readInclude: (p) => readFileSync(p, 'utf8'),
-  });
-  if (!image) throw new Error(`${file}: assembly failed:\n${errors.map((e) => e.format()).join('\n')}`);
-  return writeElfExecutable(image);
+  return assembleProgramAt(file, USER_BASE);
 }
 
 // ---- How a process ended --------------------------------------------------------------------
