@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { qemuVersion } from './gen-virt-golden.js';
 import { assembleProgram, bootAll, buildInitramfs, findQemu, formatEnd, INIT_SOURCE, sourceDigest } from './linux-oracle.js';
 import {
-  caseNames, formatVersionsGolden, installedKernels, kernelsDir, parseCaseLines, VERSIONS_GOLDEN_DIR, VERSIONS_PROGRAM, VERSIONS_PROGRAM_PATH, versionsGoldenPath,
+  caseNames, formatVersionsGolden, installedKernels, parseCaseLines, selectKernels, VERSIONS_GOLDEN_DIR, VERSIONS_PROGRAM, VERSIONS_PROGRAM_PATH, versionsGoldenPath,
   type InstalledKernel,
 } from './linux-versions.js';
 import { runAsTool } from './run-tool.js';
@@ -44,12 +44,8 @@ function observe(qemu: string, env: NodeJS.ProcessEnv, k: InstalledKernel, initr
 }
 
 function main(): void {
-  const wanted = process.argv.slice(2);
-  const all = installedKernels();
-  if (all.length === 0) throw new Error(`no kernels in ${kernelsDir()} (run tools/install-linux-versions.sh and tools/build-linux-5.10.sh)`);
-  const ids = all.map((k) => k.id);
-  for (const w of wanted) if (!ids.includes(w)) throw new Error(`no kernel ${w} in ${kernelsDir()} (have: ${ids.join(', ')})`);
-  const kernels = wanted.length ? all.filter((k) => wanted.includes(k.id)) : all;
+  const kernels = selectKernels(process.argv.slice(2));
+  const ids = installedKernels().map((k) => k.id);
   const qemu = findQemu(WHO);
   const tmp = mkdtempSync(join(tmpdir(), 'granule-linux-versions-'));
   const moduleDir = join(tmp, 'modules');

@@ -37,7 +37,7 @@ import { writeElfExecutable } from '../isa/asm/elf-writer.js';
 import { SCENARIO_CASES, scenarioArgv, scenarioProgram, type ScenarioCase } from '../kernel-shim/scenarios/index.js';
 import { qemuVersion } from './gen-virt-golden.js';
 import { assembleProgram, bootAll, buildInitramfs, cpioNewc, findQemu, formatEnd, INIT_SOURCE, ROOT, sourceFiles, USER_BASE } from './linux-oracle.js';
-import { installedKernels, kernelsDir } from './linux-versions.js';
+import { installedKernels, selectKernels } from './linux-versions.js';
 import { runAsTool } from './run-tool.js';
 
 const WHO = 'gen-scenario-kernels-golden';
@@ -321,12 +321,8 @@ function observe(qemu: string, env: NodeJS.ProcessEnv, vmlinuz: string, id: stri
 }
 
 function main(): void {
-  const wanted = process.argv.slice(2);
-  const all = installedKernels();
-  if (all.length === 0) throw new Error(`no kernels in ${kernelsDir()} (run tools/install-linux-versions.sh and tools/build-linux-5.10.sh)`);
-  const ids = all.map((k) => k.id);
-  for (const w of wanted) if (!ids.includes(w)) throw new Error(`no kernel ${w} in ${kernelsDir()} (have: ${ids.join(', ')})`);
-  const kernels = wanted.length ? all.filter((k) => wanted.includes(k.id)) : all;
+  const kernels = selectKernels(process.argv.slice(2));
+  const ids = installedKernels().map((k) => k.id);
   const qemu = findQemu(WHO);
   const tmp = mkdtempSync(join(tmpdir(), 'granule-scenario-kernels-'));
   const moduleDir = join(tmp, 'modules');

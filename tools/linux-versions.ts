@@ -63,6 +63,15 @@ export function readProvenance(file: string): [string, string][] {
 }
 
 /** Every kernel in kernelsDir() that has a vmlinuz and a provenance file, by name. */
+/** The installed kernels a generator's command line names (all of them when it names none). */
+export function selectKernels(wanted: string[]): InstalledKernel[] {
+  const all = installedKernels();
+  if (all.length === 0) throw new Error(`no kernels in ${kernelsDir()} (run tools/install-linux-versions.sh and tools/build-linux-5.10.sh)`);
+  const ids = all.map((k) => k.id);
+  for (const w of wanted) if (!ids.includes(w)) throw new Error(`no kernel ${w} in ${kernelsDir()} (have: ${ids.join(', ')})`);
+  return wanted.length ? all.filter((k) => wanted.includes(k.id)) : all;
+}
+
 export function installedKernels(): InstalledKernel[] {
   const dir = kernelsDir();
   if (!existsSync(dir)) return [];
