@@ -5,7 +5,7 @@
 
 import type { Cpu } from '../cpu.js';
 import { NEXT, regZr, regZrDest, registerFamilies, type Op } from '../decoded.js';
-import { clz64, mul64, mulS32, mulU32, sdiv64, smulh64, u64, udiv64, umulh64 } from '../u64.js';
+import { clz64, mul64, mulS32, mulU32, sdiv64, shift64, SHIFT_ASR, SHIFT_LSL, SHIFT_LSR, SHIFT_ROR, smulh64, u64, udiv64, umulh64 } from '../u64.js';
 
 // ---- One source
 
@@ -148,76 +148,24 @@ function sdivW(cpu: Cpu, op: Op): number {
 
 // ---- Two sources: shifts by register (amount = Xm MOD datasize)
 
-function lslvX(cpu: Cpu, op: Op): number {
+function shiftvX(cpu: Cpu, op: Op, type: number): number {
   const x = cpu.x;
-  const n = x[op.rm] & 63;
-  const lo = x[op.rn];
-  const hi = x[op.rn + 1];
-  if (n === 0) {
-    x[op.rd] = lo;
-    x[op.rd + 1] = hi;
-  } else if (n < 32) {
-    x[op.rd] = lo << n;
-    x[op.rd + 1] = (hi << n) | (lo >>> (32 - n));
-  } else {
-    x[op.rd] = 0;
-    x[op.rd + 1] = lo << (n - 32);
-  }
+  shift64(x[op.rn], x[op.rn + 1], type, x[op.rm] & 63);
+  x[op.rd] = u64.lo;
+  x[op.rd + 1] = u64.hi;
   return NEXT;
+}
+function lslvX(cpu: Cpu, op: Op): number {
+  return shiftvX(cpu, op, SHIFT_LSL);
 }
 function lsrvX(cpu: Cpu, op: Op): number {
-  const x = cpu.x;
-  const n = x[op.rm] & 63;
-  const lo = x[op.rn];
-  const hi = x[op.rn + 1];
-  if (n === 0) {
-    x[op.rd] = lo;
-    x[op.rd + 1] = hi;
-  } else if (n < 32) {
-    x[op.rd] = (lo >>> n) | (hi << (32 - n));
-    x[op.rd + 1] = hi >>> n;
-  } else {
-    x[op.rd] = hi >>> (n - 32);
-    x[op.rd + 1] = 0;
-  }
-  return NEXT;
+  return shiftvX(cpu, op, SHIFT_LSR);
 }
 function asrvX(cpu: Cpu, op: Op): number {
-  const x = cpu.x;
-  const n = x[op.rm] & 63;
-  const lo = x[op.rn];
-  const hi = x[op.rn + 1];
-  if (n === 0) {
-    x[op.rd] = lo;
-    x[op.rd + 1] = hi;
-  } else if (n < 32) {
-    x[op.rd] = (lo >>> n) | (hi << (32 - n));
-    x[op.rd + 1] = hi >> n;
-  } else {
-    x[op.rd] = hi >> (n - 32);
-    x[op.rd + 1] = hi >> 31;
-  }
-  return NEXT;
+  return shiftvX(cpu, op, SHIFT_ASR);
 }
 function rorvX(cpu: Cpu, op: Op): number {
-  const x = cpu.x;
-  const n = x[op.rm] & 63;
-  let lo = x[op.rn];
-  let hi = x[op.rn + 1];
-  if (n >= 32) {
-    const t = lo;
-    lo = hi;
-    hi = t;
-  }
-  const k = n & 31;
-  if (k === 0) {
-    x[op.rd] = lo;
-    x[op.rd + 1] = hi;
-  } else {
-    x[op.rd] = (lo >>> k) | (hi << (32 - k));
-    x[op.rd + 1] = (hi >>> k) | (lo << (32 - k));
-  }
-  return NEXT;
+  return shiftvX(cpu, op, SHIFT_ROR);
 }
 function lslvW(cpu: Cpu, op: Op): number {
   const x = cpu.x;
