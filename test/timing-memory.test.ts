@@ -14,7 +14,7 @@ import { collectStats } from '../emulator/stats.js';
 import { resolveTimingConfig, type CpuName } from '../emulator/timing/config.js';
 import type { TimingReport } from '../emulator/timing/model.js';
 import { KERNELS } from '../bench/timing/kernels.js';
-import { measureKernel } from '../bench/timing/measure.js';
+import { measureKernel, mteOn } from '../bench/timing/measure.js';
 
 /** Assembles and loads `source` on a virt board with timing; returns it and the symbol table. */
 function load(source: string, cpu: CpuName | 'none', overrides?: unknown): { m: Machine; sym: (n: string) => bigint } {
@@ -227,21 +227,7 @@ describe('MTE costs', () => {
   const program = (tcf: number, store: boolean): string => `
     .text
     _start:
-      adr x0, l1_table
-      movz x1, #0x0701
-      movk x1, #0x4000, lsl #16
-      str x1, [x0, #8]
-      msr ttbr0_el1, x0
-      mov x1, #0xf0
-      msr mair_el1, x1
-      ldr x1, =(25 | (1 << 23) | (5 << 32) | (1 << 37))
-      msr tcr_el1, x1
-      isb
-      mrs x2, sctlr_el1
-      ldr x1, =(1 | (1 << 2) | (1 << 12) | (1 << 43) | (${tcf} << 40))
-      orr x1, x1, x2
-      msr sctlr_el1, x1
-      isb
+      ${mteOn(tcf)}
       adr x0, buf
       mov x2, #4096
     loop:

@@ -14,9 +14,10 @@ import { loopLength, loopSource, type TimingKernel } from './kernels.js';
 
 /**
  * MMU on with the first GiB of RAM identity-mapped as one block of Tagged Normal memory (MAIR
- * attribute 0xF0), TBI0, and SCTLR_EL1.ATA with TCF = 1 (synchronous tag checks at EL1).
+ * attribute 0xF0), TBI0, and SCTLR_EL1.ATA with the tag check mode TCF (1: synchronous, 2:
+ * asynchronous, 3: asymmetric) at EL1.
  */
-const MTE_ON = `
+export const mteOn = (tcf: number): string => `
   adr x0, l1_table
   movz x1, #0x0701
   movk x1, #0x4000, lsl #16
@@ -28,7 +29,7 @@ const MTE_ON = `
   msr tcr_el1, x1
   isb
   mrs x2, sctlr_el1
-  ldr x1, =(1 | (1 << 2) | (1 << 12) | (1 << 43) | (1 << 40))
+  ldr x1, =(1 | (1 << 2) | (1 << 12) | (1 << 43) | (${tcf} << 40))
   orr x1, x1, x2
   msr sctlr_el1, x1
   isb
@@ -39,7 +40,7 @@ export function kernelProgram(k: TimingKernel): string {
   return [
     '.text',
     '_start:',
-    k.mte ? MTE_ON : '',
+    k.mte ? mteOn(1) : '',
     '  adr x0, buf',
     '  adr x1, buf2',
     '  str x0, [x0]', // pointer chasing: [buf] = buf
