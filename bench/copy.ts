@@ -27,12 +27,8 @@ function setup(): CopyBench {
   const m = new Machine({ ramBase: 0x40000000, ramSize: 32 << 20 });
   const out = new BufferSink();
   const k = new Kernel(m, { stdout: out, stderr: out });
-  // prctl(PR_SET_TAGGED_ADDR_CTRL, ENABLE | TCF_SYNC | include all but 0); the syscall entry
-  // leaves PSTATE.TCO clear for a synchronous thread.
-  k.taggedAddrCtrl = 1 | 2 | (0xfffe << 3);
-  k.applyTagSettings();
-  m.cpu.tco = 0;
-  m.cpu.hooks.memoryStateChanged();
+  // prctl(PR_SET_TAGGED_ADDR_CTRL, ENABLE | TCF_SYNC | include all but 0).
+  k.setTaggedAddrCtrl(1 | 2 | (0xfffe << 3));
   const pages = max / 4096;
   const vma: Vma = { start: USER, end: USER + BigInt(max), prot: PROT_READ | PROT_WRITE, mte: true, name: '[bench]' };
   // A guard page after the buffer, populated first: it creates the page tables the buffer

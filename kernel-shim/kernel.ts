@@ -223,6 +223,29 @@ export class Kernel {
     this.m.cpu.hooks.translationChanged('sctlr');
   }
 
+  /**
+   * PSTATE.TCO as kernel entry leaves it: kernel accesses to user memory run with TCO = 0 when
+   * the thread checks synchronously (mte_disable_tco_entry); async/none leave it set, so they
+   * are not checked.
+   */
+  private entryTco(): void {
+    const tcf0 = this.tcf0();
+    if (tcf0 === 1 || tcf0 === 3) {
+      this.m.cpu.tco = 0;
+      this.m.cpu.hooks.memoryStateChanged();
+    }
+  }
+
+  /**
+   * The thread's state after prctl(PR_SET_TAGGED_ADDR_CTRL, ctrl) and the next kernel entry: for
+   * code that calls the kernel's routines directly (the copy benchmarks).
+   */
+  setTaggedAddrCtrl(ctrl: number): void {
+    this.taggedAddrCtrl = ctrl;
+    this.applyTagSettings();
+    this.entryTco();
+  }
+
   // ---- exception entry from EL0 (el0_sync)
 
   private onSyncFromEl0(): void {
@@ -231,13 +254,7 @@ export class Kernel {
     const esr = Number(cpu.sys.esr);
     const ec = esr >>> 26;
     const far = cpu.sys.far;
-    // Kernel accesses to user memory run with TCO = 0 when the thread checks synchronously
-    // (mte_disable_tco_entry); async/none leave it set, so they are not checked.
-    const tcf0 = this.tcf0();
-    if (tcf0 === 1 || tcf0 === 3) {
-      cpu.tco = 0;
-      cpu.hooks.memoryStateChanged();
-    }
+    this.entryTco();
     const asyncFault = this.takeAsyncTagFault();
     // On a timed machine the entry/exit path costs what Linux's el0_sync bookkeeping would
     // (an assumption: about 150 simple instructions around the handler proper).

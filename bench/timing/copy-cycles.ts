@@ -30,11 +30,8 @@ function setup(cpu: CpuName, size: number): { m: Machine; k: Kernel; uaddr: bigi
   const m = new Machine({ ramBase: 0x40000000, ramSize: 32 << 20 });
   const out = new BufferSink();
   const k = new Kernel(m, { stdout: out, stderr: out });
-  // A thread in synchronous tag-check mode, as bench/copy.ts sets it up.
-  k.taggedAddrCtrl = 1 | 2 | (0xfffe << 3);
-  k.applyTagSettings();
-  m.cpu.tco = 0;
-  m.cpu.hooks.memoryStateChanged();
+  // prctl(PR_SET_TAGGED_ADDR_CTRL, ENABLE | TCF_SYNC | include all but 0).
+  k.setTaggedAddrCtrl(1 | 2 | (0xfffe << 3));
   const vma: Vma = { start: USER, end: USER + BigInt(size), prot: PROT_READ | PROT_WRITE, mte: true, name: '[copy]' };
   const guard: Vma = { ...vma, start: vma.end, end: vma.end + 4096n, name: '[guard]' };
   k.as.addVma(guard);
