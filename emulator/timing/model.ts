@@ -125,14 +125,10 @@ export class TimingModel {
     this.entries = config.sched;
     this.unitNames = pipes.units;
     this.groupNames = Object.keys(pipes.groups);
-    const groups = this.groupNames.map((g) => pipes.groups[g].map((u) => pipes.units.indexOf(u)));
     this.units = Object.fromEntries(SCHED_CLASSES.map((c) => [c, parseUnits(this.entries[c].units, name)])) as Record<SchedClass, UnitUse[]>;
     const c = config.core;
     this.groupIndex = groupIndexer(this.groupNames, pipes.groups, this.units, c.kind === 'in-order' ? c.issueWidth : Infinity);
-    this.core =
-      c.kind === 'in-order'
-        ? new InOrderCore(c.issueWidth, new Units(pipes.units.length, groups))
-        : new OutOfOrderCore(c.issueWidth, c.decodeWidth, c.robSize, pipes.units.length, groups.map((g) => Int32Array.from(g)));
+    this.core = this.newCore();
     this.mem = new MemoryModel(config, this.entries.load.latency, cpu.sys, mem, () => this.core.now());
     const b = config.branch;
     this.bp = new BranchPredictor(b.phtEntries, b.historyBits, b.btbEntries, b.btbWays, b.rasEntries);
@@ -392,6 +388,7 @@ export class TimingModel {
     return ((core.cycles() - start) * iterations) / n;
   }
 
+  /** A core of this profile with nothing in flight (the machine's, or a fresh one for loopCost). */
   private newCore(): CoreModel {
     const pipes = PIPES[this.config.name];
     const groups = this.groupNames.map((g) => pipes.groups[g].map((u) => pipes.units.indexOf(u)));

@@ -57,7 +57,7 @@ export class OutOfOrderCore implements CoreModel {
     private readonly width: number,
     private readonly decodeWidth: number,
     private readonly robSize: number,
-    private readonly unitCount: number,
+    unitCount: number,
     private readonly groups: Int32Array[],
   ) {
     this.robRetire = new Float64Array(robSize + 1);
