@@ -3,7 +3,7 @@
 
 import { COND_NAMES } from './operands.js';
 import { decode, extractFields, UNDEFINED } from './decode.js';
-import { ENCODINGS, type Encoding } from './encodings.js';
+import { ENCODINGS } from './encodings.js';
 import type { Fields, Operand, PrintCtx } from './operands.js';
 
 export interface DisasmOptions {
@@ -33,7 +33,7 @@ function printOperands(operands: Operand[], f: Fields, p: PrintCtx): string {
   return parts.join(', ');
 }
 
-function mnemonicOf(e: Encoding, text: string, f: Fields): string {
+function mnemonicOf(text: string, f: Fields): string {
   return text.includes('<cond>') ? text.replace('<cond>', COND_NAMES[f.cond]) : text;
 }
 
@@ -49,7 +49,7 @@ export function disassembleParts(word: number, address: bigint = 0n, o: DisasmOp
   const form = alias >= 0 ? e.aliases[alias] : e;
   const text = printOperands(form.operands, f, p);
   const comment = p.comment ?? e.comment?.(f);
-  return { mnemonic: mnemonicOf(e, form.mnemonic, f), operands: text, comment, status: 'ok', encoding: e.name, alias: alias >= 0 ? alias : undefined };
+  return { mnemonic: mnemonicOf(form.mnemonic, f), operands: text, comment, status: 'ok', encoding: e.name, alias: alias >= 0 ? alias : undefined };
 }
 
 /**

@@ -93,6 +93,6 @@ describe(`decoder sweep (${STRIDED ? 'strided: 1 word in 4096' : 'all 2^32 words
     expect(results.reduce((n, r) => n + r.disassembled, 0)).toBeGreaterThan(STRIDED ? 400_000 : 8_000_000);
     // Every supported row is reachable (the full sweep sees every word, so this is exact there).
     const perRow = ENCODINGS.map((_, i) => results.reduce((n, r) => n + r.perRow[i], 0));
-    if (!STRIDED) expect(ENCODINGS.filter((e, i) => perRow[i] === 0).map((e) => e.name)).toEqual([]);
+    if (!STRIDED) expect(ENCODINGS.filter((_e, i) => perRow[i] === 0).map((e) => e.name)).toEqual([]);
   }, 900_000);
 });

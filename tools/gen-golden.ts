@@ -238,7 +238,7 @@ function checkWithOracles(entries: Entry[], base: bigint): string[] {
   const sources = entries.map((e) => e.source ?? e.text);
   const mc = mcAssembleLines(sources);
   const llvmText = objdumpWords(entries.map((e) => e.word), base);
-  const gnu = gnuAssembleLines(entries.map((e, i) => (/^adrp /.test(sources[i]) ? 'nop' : sources[i])));
+  const gnu = gnuAssembleLines(sources.map((src) => (/^adrp /.test(src) ? 'nop' : src)));
   entries.forEach((e, i) => {
     const where = `${hex8(e.word)} '${sources[i]}'`;
     const r = mc[i];

@@ -188,7 +188,6 @@ export function runRef(word: number, s0: State): State {
   const n = f.sf === 0 ? 32 : 64;
   /** X[r] with register 31 as the zero register, or as SP. */
   const X = (r: number, width = n): bigint => uint(r === 31 ? 0n : s.x[r], width);
-  const XSP = (r: number, width = n): bigint => uint(r === 31 ? s.sp : s.x[r], width);
   /** Writes of a `width`-bit result zero-extend to 64 bits. */
   const setX = (r: number, v: bigint, width = n): void => {
     if (r !== 31) s.x[r] = uint(v, width);
