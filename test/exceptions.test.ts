@@ -6,9 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../emulator/machine.js';
 import { enterException, VECTOR } from '../emulator/exceptions.js';
-import { a64, bareMachine, CODE_BASE, RAM_BASE, type FixtureOptions } from './helpers/machine.js';
+import { a64, CODE_BASE, putWords, runToVector, VBAR, vectoredMachine, type Outcome } from './helpers/machine.js';
 
-const VBAR = RAM_BASE + 0x10000n;
 const UNDEF = 0x02000000;
 const ILLEGAL_STATE = 0x3a000000;
 const PSR = { N: 1 << 31, Z: 1 << 30, C: 1 << 29, V: 1 << 28, TCO: 1 << 25, DIT: 1 << 24, UAO: 1 << 23, PAN: 1 << 22, IL: 1 << 20, SSBS: 1 << 12, D: 1 << 9, A: 1 << 8, I: 1 << 7, F: 1 << 6 };
@@ -19,43 +18,9 @@ const EL1h = 0b0101;
 /** ADD X0, X1, #1: a marker instruction that must not run after a fault. */
 const MARK = a64.addImm(0, 1, 1);
 
-interface Outcome {
-  reason: string;
-  vector: number | undefined;
-  esr: number;
-  elr: bigint;
-  far: bigint;
-  spsr: number;
-}
-
-function machine(o: FixtureOptions = {}): Machine {
-  const m = bareMachine([], o);
-  m.cpu.sys.vbar = VBAR;
-  return m;
-}
-
 function put(m: Machine, pa: bigint, words: number[]): void {
-  const base = Number(pa - RAM_BASE) / 4;
-  words.forEach((w, i) => {
-    m.mem.u32[base + i] = w >>> 0;
-  });
+  putWords(m, pa, words);
   m.invalidateCode();
-}
-
-/** Runs from `pc` (PSTATE as the test set it) until the code at `end` or an exception vector. */
-function runFrom(m: Machine, pc: bigint, end: bigint): Outcome {
-  let vector: number | undefined;
-  for (let off = 0; off < 0x800; off += 0x80) {
-    m.setVectorHandler(VBAR + BigInt(off), (mm) => {
-      vector = off;
-      mm.haltReason = 'stop';
-    });
-  }
-  m.cpu.pc = pc;
-  m.cpu.hooks.memoryStateChanged();
-  const r = m.run(10_000, end);
-  const s = m.cpu.sys;
-  return { reason: r.reason, vector, esr: Number(s.esr), elr: s.elr, far: s.far, spsr: Number(s.spsr) };
 }
 
 const AT = CODE_BASE + 0x100n;
@@ -64,14 +29,14 @@ const AT = CODE_BASE + 0x100n;
 function exec(m: Machine, words: number[], el: 0 | 1, spsel: 0 | 1 = el): Outcome {
   put(m, AT, words);
   m.cpu.selectStack(el, spsel);
-  return runFrom(m, AT, AT + BigInt(words.length * 4));
+  return runToVector(m, AT, AT + BigInt(words.length * 4));
 }
 
 const hex = (v: number): string => '0x' + (v >>> 0).toString(16);
 
 describe('exception entry: vectors, ELR, SPSR, ESR', () => {
   it('from EL1 with SP_EL1: +0x200, SPSR.M = EL1h (QEMU SPSR 0x3c5 with DAIF masked)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.daif = 0xf;
     const o = exec(m, [a64.brk(1)], 1);
     expect(o.vector).toBe(0x200);
@@ -81,7 +46,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
   });
 
   it('from EL1 with SP_EL0: +0x000, SPSR.M = EL1t (QEMU 0x3c4)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.daif = 0xf;
     const o = exec(m, [a64.brk(1)], 1, 0);
     expect(o.vector).toBe(0x000);
@@ -89,7 +54,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
   });
 
   it('from EL0: +0x400, SPSR.M = EL0t; BRK #1000 is ESR 0xF20003E8 and ELR the BRK (QEMU)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.daif = 0;
     const o = exec(m, [a64.nop, a64.brk(1000)], 0);
     expect(o.vector).toBe(0x400);
@@ -102,7 +67,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
     const cases: [0 | 1, 0 | 1, number][] = [[1, 0, 0x000], [1, 1, 0x200], [0, 0, 0x400]];
     for (const [el, spsel, base] of cases) {
       for (const type of [VECTOR.IRQ, VECTOR.FIQ, VECTOR.SERROR]) {
-        const m = machine();
+        const m = vectoredMachine();
         m.cpu.sys.esr = 0x1234n;
         m.cpu.sys.far = 0x5678n;
         m.cpu.selectStack(el, spsel);
@@ -118,7 +83,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
   });
 
   it('SPSR_EL1 packs every PSTATE field (TCO in bit 25); PSTATE after entry is EL1h, DAIF masked, TCO = 1, UAO = 0', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const c = m.cpu;
     c.nzcv = 0b1001;
     c.daif = 0b0101;
@@ -131,7 +96,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
 
   it('PAN is set on entry when SCTLR_EL1.SPAN = 0, kept when SPAN = 1; SSBS comes from DSSBS', () => {
     for (const span of [0n, 1n]) {
-      const m = machine();
+      const m = vectoredMachine();
       m.cpu.sys.sctlr = (m.cpu.sys.sctlr & ~(1n << 23n)) | (span << 23n) | (1n << 44n);
       m.cpu.pan = 0;
       exec(m, [a64.brk(0)], 0);
@@ -141,7 +106,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
   });
 
   it('TCO is set on entry from EL0 and restored by ERET (SPSR bit 25)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.tco = 0;
     const o = exec(m, [a64.msrImm(3, 4, 1), a64.svc(0)], 0);
     expect(o.spsr & PSR.TCO).toBe(PSR.TCO);
@@ -155,7 +120,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
   });
 
   it('a non-abort exception leaves FAR_EL1 unchanged; VBAR_EL1[10:0] read as zero', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.far = 0xfeedn;
     m.cpu.writeX(1, VBAR | 0x7ffn);
     const o = exec(m, [a64.msr(3, 0, 12, 0, 0, 1), a64.mrs(2, 3, 0, 12, 0, 0), 0x00000000 /* UDF #0 */], 1);
@@ -168,7 +133,7 @@ describe('exception entry: vectors, ELR, SPSR, ESR', () => {
 
 describe('exception-generating instructions', () => {
   it('SVC #0 from EL0: ESR 0x56000000, ELR = the next instruction (QEMU)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const o = exec(m, [a64.svc(0), MARK], 0);
     expect(o.vector).toBe(0x400);
     expect(hex(o.esr)).toBe('0x56000000');
@@ -177,7 +142,7 @@ describe('exception-generating instructions', () => {
   });
 
   it('SVC #0x1234 from EL1 goes to +0x200 with the immediate in ISS[15:0]', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const o = exec(m, [a64.svc(0x1234)], 1);
     expect(o.vector).toBe(0x200);
     expect(hex(o.esr)).toBe('0x56001234');
@@ -187,7 +152,7 @@ describe('exception-generating instructions', () => {
   it('UDF #0, HLT #0, HVC #0 and SMC #0 are UNDEFINED (ESR 0x02000000, ELR = the instruction; QEMU)', () => {
     for (const w of [0x00000000, 0x0000abcd, a64.hlt(0), a64.hvc(0), a64.smc(0)]) {
       for (const el of [0, 1] as const) {
-        const m = machine();
+        const m = vectoredMachine();
         m.cpu.writeX(1, 7n);
         const o = exec(m, [w, MARK], el);
         expect(o.esr).toBe(UNDEF);
@@ -198,7 +163,7 @@ describe('exception-generating instructions', () => {
   });
 
   it('HVC/SMC reach the board hook at EL1 only; a handled call completes', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const calls: [number, string][] = [];
     m.hypercall = (imm, kind) => {
       calls.push([imm, kind]);
@@ -213,7 +178,7 @@ describe('exception-generating instructions', () => {
   });
 
   it('HLT reaches the semihosting hook', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const seen: number[] = [];
     m.semihosting = (imm) => {
       seen.push(imm);
@@ -227,35 +192,35 @@ describe('exception-generating instructions', () => {
 
 describe('SP banking', () => {
   it('EL0 uses SP_EL0; entry switches to SP_EL1; ERET switches back', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.selectStack(1, 1);
     m.cpu.writeSp(0xb000n);
     m.cpu.setBankedSp(0, 0xa000n);
     put(m, AT, [a64.svc(0)]);
     m.cpu.selectStack(0, 0);
     expect(m.cpu.readSp()).toBe(0xa000n);
-    runFrom(m, AT, AT + 4n);
+    runToVector(m, AT, AT + 4n);
     expect(m.cpu.readSp()).toBe(0xb000n);
     expect(m.cpu.bankedSp(0)).toBe(0xa000n);
     m.cpu.setBankedSp(0, 0xa100n);
     put(m, AT + 0x100n, [a64.eret]);
     m.cpu.sys.elr = AT + 0x200n;
     put(m, AT + 0x200n, [a64.nop]);
-    runFrom(m, AT + 0x100n, AT + 0x204n);
+    runToVector(m, AT + 0x100n, AT + 0x204n);
     expect(m.cpu.el).toBe(0);
     expect(m.cpu.readSp()).toBe(0xa100n);
     expect(m.cpu.bankedSp(1)).toBe(0xb000n);
   });
 
   it('at EL1 with SPSel = 0 the current SP is SP_EL0, and entry selects SP_EL1', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.selectStack(1, 1);
     m.cpu.writeSp(0xb000n);
     m.cpu.setBankedSp(0, 0xa000n);
     m.cpu.selectStack(1, 0);
     expect(m.cpu.readSp()).toBe(0xa000n);
     put(m, AT, [a64.brk(0)]);
-    runFrom(m, AT, AT + 4n);
+    runToVector(m, AT, AT + 4n);
     expect(m.cpu.readSp()).toBe(0xb000n);
     expect(Number(m.cpu.sys.spsr) & 0xf).toBe(EL1t);
   });
@@ -269,18 +234,18 @@ describe('ERET', () => {
     put(m, elr & 0xffffffffffffn, target);
     put(m, AT, [a64.eret]);
     m.cpu.selectStack(1, 1);
-    return runFrom(m, AT, end);
+    return runToVector(m, AT, end);
   };
 
   it('to EL0 restores NZCV, DAIF, TCO, PAN, DIT, SSBS and selects SP_EL0 (QEMU: BRK then shows SPSR 0x82000000)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.exclusivePa = 0x40000000;
     const spsr = PSR.N | PSR.TCO;
     const o = eret(m, spsr, AT + 0x100n, [a64.nop, a64.brk(0)]);
     expect(o.vector).toBe(0x400);
     expect(hex(o.spsr)).toBe('0x82000000');
     expect(m.cpu.exclusivePa).toBe(-1);
-    const m2 = machine();
+    const m2 = vectoredMachine();
     const r = eret(m2, PSR.Z | PSR.C | PSR.DIT | PSR.SSBS | PSR.PAN | PSR.I | EL0t, AT + 0x100n, [a64.nop]);
     expect(r.reason).toBe('until');
     const c = m2.cpu;
@@ -289,7 +254,7 @@ describe('ERET', () => {
 
   it('to EL1t and EL1h', () => {
     for (const [mode, spsel] of [[EL1t, 0], [EL1h, 1]] as const) {
-      const m = machine();
+      const m = vectoredMachine();
       const r = eret(m, PSR.V | DAIF | mode, AT + 0x100n, [a64.nop]);
       expect(r.reason).toBe('until');
       expect([m.cpu.el, m.cpu.spsel, m.cpu.nzcv, m.cpu.daif]).toEqual([1, spsel, 0b0001, 0xf]);
@@ -297,7 +262,7 @@ describe('ERET', () => {
   });
 
   it('strips the tag of ELR when TBI applies to the target (ASL BranchAddr)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.tcr = 1n << 37n;
     const r = eret(m, EL1h, 0x5a00_0000_0000_0000n | (AT + 0x100n), [a64.nop], AT + 0x104n);
     expect(r.reason).toBe('until');
@@ -305,7 +270,7 @@ describe('ERET', () => {
   });
 
   it('to a misaligned ELR: PC alignment fault, ESR 0x8A000000, FAR = ELR = the PC', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const o = eret(m, EL0t, AT + 0x102n, [], AT + 0x200n);
     expect(o.vector).toBe(0x400);
     expect(hex(o.esr)).toBe('0x8a000000');
@@ -314,7 +279,7 @@ describe('ERET', () => {
   });
 
   it('to an unmapped ELR at EL0: Instruction Abort from the lower EL, translation fault level 1', () => {
-    const m = machine({ mmu: true });
+    const m = vectoredMachine({ mmu: true });
     const o = eret(m, EL0t, 0x8000_0000n, [], 0x8000_0004n);
     expect(o.vector).toBe(0x400);
     expect(hex(o.esr)).toBe('0x82000005');
@@ -322,7 +287,7 @@ describe('ERET', () => {
   });
 
   it('is UNDEFINED at EL0 (QEMU)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const o = exec(m, [a64.eret], 0);
     expect(o.esr).toBe(UNDEF);
     expect(o.elr).toBe(AT);
@@ -336,7 +301,7 @@ describe('ERET', () => {
   ];
   for (const [name, spsr] of illegal) {
     it(`illegal return (${name}): EL/SP kept, IL set, next instruction takes EC 0x0E (QEMU: ESR 0x3a000000, SPSR 0x021003c5)`, () => {
-      const m = machine();
+      const m = vectoredMachine();
       Object.assign(m.cpu, { tco: 1, pan: 0, daif: 0 });
       m.cpu.nzcv = 0b1111;
       m.cpu.writeX(1, 7n);
@@ -351,7 +316,7 @@ describe('ERET', () => {
   }
 
   it('an illegal return restores PAN from SPSR (QEMU keeps it; the architecture restores it)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.pan = 0;
     const o = eret(m, 0x3c9 | PSR.PAN, AT + 0x100n, [MARK]);
     expect(o.esr).toBe(ILLEGAL_STATE);
@@ -359,7 +324,7 @@ describe('ERET', () => {
   });
 
   it('a legal return with SPSR.IL = 1 also takes EC 0x0E on the next instruction (QEMU: SPSR 0x001003c5)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.tco = 1;
     const o = eret(m, 0x3c5 | PSR.IL, AT + 0x100n, [MARK]);
     expect(hex(o.esr)).toBe(hex(ILLEGAL_STATE));
@@ -368,18 +333,18 @@ describe('ERET', () => {
   });
 
   it('a PC alignment fault on the return address comes before the Illegal Execution State exception', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const o = eret(m, 0x3c9, AT + 0x102n, [], AT + 0x200n);
     expect(hex(o.esr)).toBe('0x8a000000');
     expect(o.spsr & PSR.IL).toBe(PSR.IL);
   });
 
   it('PSTATE.IL set through the API makes the next instruction take EC 0x0E at the current EL', () => {
-    const m = machine();
+    const m = vectoredMachine();
     put(m, AT, [MARK]);
     m.cpu.selectStack(0, 0);
     m.cpu.il = 1;
-    const o = runFrom(m, AT, AT + 4n);
+    const o = runToVector(m, AT, AT + 4n);
     expect(o.vector).toBe(0x400);
     expect(hex(o.esr)).toBe(hex(ILLEGAL_STATE));
     expect(o.spsr & PSR.IL).toBe(PSR.IL);

@@ -5,9 +5,8 @@
 
 import { describe, expect, it } from 'vitest';
 import type { Machine } from '../emulator/machine.js';
-import { a64, bareMachine, CODE_BASE, EL0_ALIAS, RAM_BASE, type FixtureOptions } from './helpers/machine.js';
+import { a64, CODE_BASE, EL0_ALIAS, putWords, RAM_BASE, runToVector, vectoredMachine, type Outcome } from './helpers/machine.js';
 
-const VBAR = RAM_BASE + 0x10000n;
 const UNDEF = 0x02000000;
 
 const SCTLR_UMA = 1n << 9n;
@@ -38,49 +37,16 @@ const XAFLAG = 0xd500403f;
 const AXFLAG = 0xd500405f;
 const ISB = a64.isb;
 
-interface Outcome {
-  reason: string;
-  vector: number | undefined;
-  esr: number;
-  elr: bigint;
-  far: bigint;
-  spsr: number;
-}
-
-function machine(o: FixtureOptions = {}): Machine {
-  const m = bareMachine([], o);
-  m.cpu.sys.vbar = VBAR;
-  return m;
-}
-
-function put(m: Machine, pa: bigint, words: number[]): void {
-  const base = Number(pa - RAM_BASE) / 4;
-  words.forEach((w, i) => {
-    m.mem.u32[base + i] = w >>> 0;
-  });
-}
-
 /**
  * Writes `words` at physical `pa` and drops decoded instructions (as a loader would; with
  * `stale`, the words land behind the CPU's back), then runs them from `va` at `el` (EL1 with
  * SP_EL1, EL0 with SP_EL0) until they end or an exception reaches a vector.
  */
 function exec(m: Machine, words: number[], el: 0 | 1 = 1, va = CODE_BASE + 0x100n, pa = va, stale = false): Outcome {
-  put(m, pa, words);
+  putWords(m, pa, words);
   if (!stale) m.invalidateCode();
-  let vector: number | undefined;
-  for (const off of [0, 0x200, 0x400, 0x600]) {
-    m.setVectorHandler(VBAR + BigInt(off), (mm) => {
-      vector = off;
-      mm.haltReason = 'stop';
-    });
-  }
   m.cpu.selectStack(el, el);
-  m.cpu.pc = va;
-  m.cpu.hooks.memoryStateChanged();
-  const r = m.run(10_000, va + BigInt(words.length * 4));
-  const s = m.cpu.sys;
-  return { reason: r.reason, vector, esr: Number(s.esr), elr: s.elr, far: s.far, spsr: Number(s.spsr) };
+  return runToVector(m, va, va + BigInt(words.length * 4));
 }
 
 /** Expects the first instruction of `words` (run at `el` from CODE_BASE + 0x100) to take `esr`. */
@@ -125,12 +91,12 @@ describe('MRS/MSR access rules at EL0 (QEMU 10 syndromes, SCTLR_EL1 and CNTKCTL_
   ];
   for (const [name, word, esr] of cases) {
     it(name, () => {
-      expectTrap(machine(), [word], 0, esr);
+      expectTrap(vectoredMachine(), [word], 0, esr);
     });
   }
 
   it('MRS of an EL1 register from EL0 leaves the destination and PSTATE alone', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.writeX(0, 0x1234n);
     const o = expectTrap(m, [mrs(0, R.SCTLR)], 0, UNDEF);
     expect(m.cpu.readX(0)).toBe(0x1234n);
@@ -138,7 +104,7 @@ describe('MRS/MSR access rules at EL0 (QEMU 10 syndromes, SCTLR_EL1 and CNTKCTL_
   });
 
   it('registers EL0 may use: DCZID_EL0, TPIDR_EL0, TPIDRRO_EL0 (read), NZCV, TCO, DIT, SSBS', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.tpidrro0 = 0x77n;
     m.cpu.writeX(1, 0xabcdn);
     m.cpu.writeX(2, 0x60000000n);
@@ -157,7 +123,7 @@ describe('MRS/MSR access rules at EL0 (QEMU 10 syndromes, SCTLR_EL1 and CNTKCTL_
   });
 
   it('trap controls open EL0 access: UCT, UMA, CNTKCTL_EL1', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.sctlr |= SCTLR_UCT | SCTLR_UMA;
     m.cpu.sys.cntkctl = 0x303n;
     m.cpu.writeX(6, 0x80n);
@@ -175,7 +141,7 @@ describe('MRS/MSR access rules at EL0 (QEMU 10 syndromes, SCTLR_EL1 and CNTKCTL_
 
 describe('MRS/MSR access rules at EL1', () => {
   it('reserved ID registers read as zero; other unallocated ID-space encodings trap (QEMU)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.writeX(0, 0x55n);
     expectRuns(m, [a64.mrs(0, 3, 0, 0, 7, 7)], 1);
     expect(m.cpu.readX(0)).toBe(0n);
@@ -193,12 +159,12 @@ describe('MRS/MSR access rules at EL1', () => {
   ];
   for (const [name, word] of undefs) {
     it(`${name} is UNDEFINED`, () => {
-      expectTrap(machine(), [word], 1, UNDEF);
+      expectTrap(vectoredMachine(), [word], 1, UNDEF);
     });
   }
 
   it('SP_EL0 is UNDEFINED while it is the current SP (SPSel = 0), vector +0x000 (QEMU)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     const o = exec(m, [a64.msrImm(0, 5, 0), mrs(0, R.SP_EL0)], 1);
     expect(o.vector).toBe(0x000);
     expect(o.esr).toBe(UNDEF);
@@ -207,7 +173,7 @@ describe('MRS/MSR access rules at EL1', () => {
   });
 
   it('SP_EL0 reads and writes the EL0 bank while SP_EL1 is current; SPSel switches banks', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.setBankedSp(0, 0x1000n);
     m.cpu.writeSp(0x2000n);
     m.cpu.writeX(1, 0x3000n);
@@ -222,7 +188,7 @@ describe('MRS/MSR access rules at EL1', () => {
   });
 
   it('CurrentEL, SCTLR_EL1 reset value, ID registers', () => {
-    const m = machine();
+    const m = vectoredMachine();
     expectRuns(m, [mrs(0, R.CurrentEL), mrs(1, R.SCTLR), mrs(2, R.ID_AA64PFR1), mrs(3, R.ID_AA64MMFR2), mrs(4, R.GMID), mrs(5, R.DCZID)], 1);
     expect(m.cpu.readX(0)).toBe(4n);
     expect(m.cpu.readX(1)).toBe(0xc50838n); // QEMU 10 -cpu max
@@ -233,7 +199,7 @@ describe('MRS/MSR access rules at EL1', () => {
   });
 
   it('CNTFRQ_EL0 is writable at EL1; timer TVAL and CTL.ISTATUS follow the counter', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.writeX(1, 1_000_000n);
     m.cpu.writeX(2, 1n);
     m.cpu.writeX(3, 0xffff_ffff_ffff_0000n);
@@ -250,17 +216,17 @@ describe('MRS/MSR access rules at EL1', () => {
 
 describe('MSR (immediate)', () => {
   it('UAO, PAN and SPSel are UNDEFINED at EL0 (QEMU)', () => {
-    for (const w of [a64.msrImm(0, 3, 1), a64.msrImm(0, 4, 1), a64.msrImm(0, 5, 1)]) expectTrap(machine(), [w], 0, UNDEF);
+    for (const w of [a64.msrImm(0, 3, 1), a64.msrImm(0, 4, 1), a64.msrImm(0, 5, 1)]) expectTrap(vectoredMachine(), [w], 0, UNDEF);
   });
 
   it('DAIFSet/DAIFClr at EL0 with UMA = 0: EC 0x18, Op0 = 0, Op1 = 3, CRn = 4, CRm = imm, Rt = 31', () => {
     // QEMU 10 reports 0x620793e4 / 0x6207d3fe: Op1 and Op2 swapped in the ISS (oracles.md).
-    expectTrap(machine(), [a64.msrImm(3, 6, 2)], 0, 0x620cd3e4);
-    expectTrap(machine(), [a64.msrImm(3, 7, 15)], 0, 0x620ed3fe);
+    expectTrap(vectoredMachine(), [a64.msrImm(3, 6, 2)], 0, 0x620cd3e4);
+    expectTrap(vectoredMachine(), [a64.msrImm(3, 7, 15)], 0, 0x620ed3fe);
   });
 
   it('DAIFSet/DAIFClr at EL0 with UMA = 1, and at EL1', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.sctlr |= SCTLR_UMA;
     m.cpu.daif = 0;
     expectRuns(m, [a64.msrImm(3, 6, 2)], 0);
@@ -270,7 +236,7 @@ describe('MSR (immediate)', () => {
   });
 
   it('TCO, SSBS and DIT at EL0; PAN, UAO and SPSel at EL1', () => {
-    const m = machine();
+    const m = vectoredMachine();
     expectRuns(m, [a64.msrImm(3, 4, 1), a64.msrImm(3, 1, 1), a64.msrImm(3, 2, 1)], 0);
     expect([m.cpu.tco, m.cpu.ssbs, m.cpu.dit]).toEqual([1, 1, 1]);
     expectRuns(m, [a64.msrImm(3, 4, 0), a64.msrImm(0, 4, 1), a64.msrImm(0, 3, 1), mrs(0, R.PAN), mrs(1, R.TCO)], 1);
@@ -285,7 +251,7 @@ describe('MSR (immediate)', () => {
 
 describe('FlagM: CFINV, XAFLAG, AXFLAG, RMIF, SETF8, SETF16', () => {
   const run = (word: number, nzcv: number): number => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.nzcv = nzcv;
     expectRuns(m, [word], 0);
     return m.cpu.nzcv;
@@ -305,7 +271,7 @@ describe('FlagM: CFINV, XAFLAG, AXFLAG, RMIF, SETF8, SETF16', () => {
   // SETF8/16 set N = bit 7/15, Z = (bits 7:0/15:0 == 0), V = bit 8/16 XOR bit 7/15, and keep C.
   const ror64 = (v: bigint, n: number): bigint => BigInt.asUintN(64, (v >> BigInt(n)) | (v << BigInt(64 - n)));
   const runWith = (word: number, nzcv: number, x1: bigint): number => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.nzcv = nzcv;
     m.cpu.writeX(1, x1);
     expectRuns(m, [word], 0);
@@ -335,14 +301,14 @@ describe('FlagM: CFINV, XAFLAG, AXFLAG, RMIF, SETF8, SETF16', () => {
 
 describe('hints: WFI, WFE, SEV', () => {
   it('WFI at EL0 with nTWI = 0 traps: ESR 0x07E00000 (QEMU)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.sctlr &= ~SCTLR_nTWI;
     expectTrap(m, [WFI], 0, 0x07e00000);
   });
 
   it('WFI with nTWI = 1 (reset) or at EL1 idles: the run stops with reason wfi after the WFI', () => {
     for (const el of [0, 1] as const) {
-      const m = machine();
+      const m = vectoredMachine();
       const o = exec(m, [WFI, a64.nop], el);
       expect(o.reason).toBe('wfi');
       expect(m.cpu.pc).toBe(CODE_BASE + 0x104n);
@@ -351,22 +317,22 @@ describe('hints: WFI, WFE, SEV', () => {
   });
 
   it('WFE consumes a pending event; without one it traps at EL0 (nTWE = 0) or idles', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.sctlr &= ~SCTLR_nTWE;
     m.cpu.eventRegister = 0;
     expectRuns(m, [SEVL, WFE], 0);
     expect(m.cpu.eventRegister).toBe(0);
     expectTrap(m, [WFE], 0, 0x07e00001);
-    const o = exec(machine(), [WFE, a64.nop], 1);
+    const o = exec(vectoredMachine(), [WFE, a64.nop], 1);
     expect(o.reason).toBe('wfi');
   });
 
   it('ERET sets the event register: the first WFE at EL0 completes, the second traps (QEMU did not trap the first)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.sctlr &= ~SCTLR_nTWE;
     m.cpu.sys.spsr = 0n;
     m.cpu.sys.elr = CODE_BASE + 0x200n;
-    put(m, CODE_BASE + 0x200n, [WFE, WFE]);
+    putWords(m, CODE_BASE + 0x200n, [WFE, WFE]);
     const o = exec(m, [a64.eret], 1);
     expect(o.reason).toBe('stop');
     expect(o.esr).toBe(0x07e00001);
@@ -374,14 +340,14 @@ describe('hints: WFI, WFE, SEV', () => {
   });
 
   it('NOP-space hints (YIELD, CSDB, BTI, PACIASP, ESB) do nothing', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.nzcv = 0b1010;
     expectRuns(m, [0xd503203f, 0xd503229f, 0xd503241f, 0xd503233f, 0xd503221f, 0xd503231f], 0);
     expect(m.cpu.nzcv).toBe(0b1010);
   });
 
   it('CLREX clears the local monitor; DSB, DMB, SB do not trap at EL0', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.exclusivePa = 0x40000000;
     expectRuns(m, [0xd503305f, 0xd5033f9f, 0xd5033bbf, 0xd50330ff, ISB], 0);
     expect(m.cpu.exclusivePa).toBe(-1);
@@ -400,7 +366,7 @@ describe('SYS at EL0: UCI/DZE traps and EL1-only operations (QEMU 10 syndromes)'
   ];
   for (const [name, word, esr] of traps) {
     it(`${name} with UCI = 0 traps`, () => {
-      expectTrap(machine(), [word], 0, esr);
+      expectTrap(vectoredMachine(), [word], 0, esr);
     });
   }
   const undefs: [string, number][] = [
@@ -417,12 +383,12 @@ describe('SYS at EL0: UCI/DZE traps and EL1-only operations (QEMU 10 syndromes)'
   ];
   for (const [name, word] of undefs) {
     it(`${name} is UNDEFINED`, () => {
-      expectTrap(machine(), [word], 0, UNDEF);
+      expectTrap(vectoredMachine(), [word], 0, UNDEF);
     });
   }
 
   it('with UCI = 1 the clean operations run at EL0', () => {
-    const m = machine();
+    const m = vectoredMachine();
     m.cpu.sys.sctlr |= SCTLR_UCI;
     m.cpu.writeX(1, RAM_BASE + 0x2000n);
     expectRuns(m, [a64.sys(3, 7, 14, 1, 1), a64.sys(3, 7, 11, 1, 1), a64.sys(3, 7, 5, 1, 1), a64.sys(3, 7, 12, 1, 1), a64.sys(3, 7, 14, 3, 1)], 0);
@@ -431,13 +397,13 @@ describe('SYS at EL0: UCI/DZE traps and EL1-only operations (QEMU 10 syndromes)'
 
 describe('DC ZVA, GVA, GZVA (exec/loadstore.ts, exec/mte.ts) through SYS', () => {
   it('at EL0 with DZE = 0 trap with EC 0x18 (QEMU)', () => {
-    expectTrap(machine(), [a64.sys(3, 7, 4, 1, 1)], 0, 0x6212dc28);
-    expectTrap(machine(), [a64.sys(3, 7, 4, 3, 1)], 0, 0x6216dc28);
-    expectTrap(machine(), [a64.sys(3, 7, 4, 4, 1)], 0, 0x6218dc28);
+    expectTrap(vectoredMachine(), [a64.sys(3, 7, 4, 1, 1)], 0, 0x6212dc28);
+    expectTrap(vectoredMachine(), [a64.sys(3, 7, 4, 3, 1)], 0, 0x6216dc28);
+    expectTrap(vectoredMachine(), [a64.sys(3, 7, 4, 4, 1)], 0, 0x6218dc28);
   });
 
   it('at EL0 with DZE = 1, DC ZVA zeroes its 64-byte block', () => {
-    const m = machine({ mmu: true, el0Alias: true });
+    const m = vectoredMachine({ mmu: true, el0Alias: true });
     m.cpu.sys.sctlr |= SCTLR_DZE;
     m.mem.bytes.fill(0xaa, 0x3000, 0x3100);
     m.cpu.writeX(1, RAM_BASE + EL0_ALIAS + 0x3047n);
@@ -452,7 +418,7 @@ describe('DC ZVA, GVA, GZVA (exec/loadstore.ts, exec/mte.ts) through SYS', () =>
   });
 
   it('at EL1 on an unmapped VA: translation fault with WnR = 1, CM = 0, FAR = Xt with its tag (QEMU)', () => {
-    const m = machine({ mmu: true });
+    const m = vectoredMachine({ mmu: true });
     m.cpu.writeX(1, 0x8000_0000n);
     const o = exec(m, [a64.sys(3, 7, 4, 1, 1)], 1);
     expect(hex32(o.esr)).toBe('0x96000045');
@@ -473,7 +439,7 @@ describe('SYS at EL1: unallocated and feature-less encodings', () => {
     ['AT S1E2R, X0 (EL2)', a64.sys(4, 7, 8, 0, 0)],
   ] as const) {
     it(`${name} is UNDEFINED`, () => {
-      expectTrap(machine(), [word], 1, UNDEF);
+      expectTrap(vectoredMachine(), [word], 1, UNDEF);
     });
   }
 });
@@ -482,7 +448,7 @@ describe('SYS at EL1: unallocated and feature-less encodings', () => {
 
 describe('DC/IC by VA: faults report CM = 1, WnR = 1, FAR = Xt', () => {
   it('EL0 clean of an EL1-only page is a permission fault (QEMU treats DC as a NOP)', () => {
-    const m = machine({ mmu: true, el0Alias: true });
+    const m = vectoredMachine({ mmu: true, el0Alias: true });
     m.cpu.sys.sctlr |= SCTLR_UCI;
     m.cpu.writeX(1, RAM_BASE + 0x200010n);
     const va = CODE_BASE + EL0_ALIAS + 0x100n;
@@ -500,7 +466,7 @@ describe('DC/IC by VA: faults report CM = 1, WnR = 1, FAR = Xt', () => {
   });
 
   it('EL1 maintenance of an unmapped VA is a translation fault', () => {
-    const m = machine({ mmu: true });
+    const m = vectoredMachine({ mmu: true });
     m.cpu.writeX(1, 0x0500_0000_8000_0010n);
     for (const w of [a64.sys(3, 7, 14, 1, 1), a64.sys(3, 7, 10, 1, 1), a64.sys(0, 7, 6, 1, 1), a64.sys(3, 7, 5, 1, 1)]) {
       const o = exec(m, [w], 1);
@@ -511,7 +477,7 @@ describe('DC/IC by VA: faults report CM = 1, WnR = 1, FAR = Xt', () => {
   });
 
   it('EL1 clean ignores PAN and EL0 permissions; DC IVAC needs write permission', () => {
-    const m = machine({ mmu: true, el0Alias: true });
+    const m = vectoredMachine({ mmu: true, el0Alias: true });
     m.cpu.pan = 1;
     m.cpu.writeX(1, RAM_BASE + EL0_ALIAS + 0x3000n);
     expectRuns(m, [a64.sys(3, 7, 14, 1, 1), a64.sys(0, 7, 6, 1, 1)], 1);
@@ -520,7 +486,7 @@ describe('DC/IC by VA: faults report CM = 1, WnR = 1, FAR = Xt', () => {
 
 describe('IC IVAU / IC IALLU invalidate decoded instructions', () => {
   it('code changed behind the CPU stays stale until IC; then runs (self-modifying code)', () => {
-    const m = machine();
+    const m = vectoredMachine();
     // ADD X0, X1, #v with X1 = 0 (the integer families may not be there yet; ADD is).
     const setX0 = (v: number): number => a64.addImm(0, 1, v);
     m.cpu.writeX(1, 0n);
@@ -579,7 +545,7 @@ function w64(m: Machine, pa: bigint, v: bigint): void {
  * MAIR: 0 = Tagged Normal 0xF0, 1 = Device-nGnRnE, 2 = Normal 0xFF, 3 = Normal non-cacheable.
  */
 function paged(asid = 1): Machine {
-  const m = machine();
+  const m = vectoredMachine();
   w64(m, L1 + 8n, L2 | 3n);
   for (const i of [0n, 1n, 2n, 3n, 4n, 7n]) w64(m, L2 + i * 8n, (RAM_BASE + (i << 21n)) | AF | ISH | 1n);
   w64(m, L2 + 5n * 8n, L3 | 3n);
@@ -772,7 +738,7 @@ describe('AT: PAR_EL1 (values in QEMU 10 format: bit 11 RES1, NS = 1)', () => {
   });
 
   it('with the MMU off: PA = VA, Device-nGnRnE', () => {
-    const m = machine();
+    const m = vectoredMachine();
     expect(hex(at(m, AT.S1E1R, RAM_BASE + 0x1234n))).toBe('0x40001b00');
   });
 });

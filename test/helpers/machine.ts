@@ -109,3 +109,49 @@ export const a64 = {
   /** B to a word offset. */
   b: (words: number): number => (0x14000000 | (words & 0x3ffffff)) >>> 0,
 };
+
+// ---- Exceptions: a machine whose vectors stop the run, and what an exception left behind.
+
+/** VBAR_EL1 of vectoredMachine(). */
+export const VBAR = RAM_BASE + 0x10000n;
+
+/** How a run ended: the run loop's reason, the vector offset taken (if any) and the syndrome registers. */
+export interface Outcome {
+  reason: string;
+  vector: number | undefined;
+  esr: number;
+  elr: bigint;
+  far: bigint;
+  spsr: number;
+}
+
+/** bareMachine() with VBAR_EL1 = VBAR. */
+export function vectoredMachine(o: FixtureOptions = {}): Machine {
+  const m = bareMachine([], o);
+  m.cpu.sys.vbar = VBAR;
+  return m;
+}
+
+/** Writes instruction words at physical `pa` (the caller decides whether to drop decoded code). */
+export function putWords(m: Machine, pa: bigint, words: number[]): void {
+  const base = Number(pa - RAM_BASE) / 4;
+  words.forEach((w, i) => {
+    m.mem.u32[base + i] = w >>> 0;
+  });
+}
+
+/** Runs from `pc` (PSTATE as the test set it) until the code at `end` or any exception vector. */
+export function runToVector(m: Machine, pc: bigint, end: bigint): Outcome {
+  let vector: number | undefined;
+  for (let off = 0; off < 0x800; off += 0x80) {
+    m.setVectorHandler(VBAR + BigInt(off), (mm) => {
+      vector = off;
+      mm.haltReason = 'stop';
+    });
+  }
+  m.cpu.pc = pc;
+  m.cpu.hooks.memoryStateChanged();
+  const r = m.run(10_000, end);
+  const s = m.cpu.sys;
+  return { reason: r.reason, vector, esr: Number(s.esr), elr: s.elr, far: s.far, spsr: Number(s.spsr) };
+}
