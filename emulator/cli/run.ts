@@ -14,7 +14,7 @@ import { collectStats, formatStats } from '../stats.js';
 import { assembleSourceFile, isAssemblySource } from './source.js';
 import { createUserProcess, USER_DEFAULT_RAM } from '../../kernel-shim/process.js';
 import { readSync } from 'node:fs';
-import { parseProfile, ProfileError, type KernelProfile } from '../../kernel-shim/profiles.js';
+import { BASE_PROFILES, DEFAULT_PROFILE, parseProfile, ProfileError, type KernelProfile } from '../../kernel-shim/profiles.js';
 import { DEFAULT_LIVELOCK_LIMIT, type FaultCounts } from '../../kernel-shim/retry.js';
 import type { Kernel } from '../../kernel-shim/kernel.js';
 import { CPU_NAMES, resolveTimingConfig, TimingConfigError, type TimingConfig } from '../timing/config.js';
@@ -84,7 +84,7 @@ function timingFor(o: RunOptions): TimingConfig | undefined {
 /** `--kernel PROFILE`: a kernel profile (profiles.ts), or the default one. */
 export function kernelProfileOption(text: string | undefined): KernelProfile {
   try {
-    return parseProfile(text ?? 'linux-6.14');
+    return parseProfile(text ?? DEFAULT_PROFILE);
   } catch (e) {
     if (e instanceof ProfileError) throw new UsageError(e.message);
     throw e;
@@ -241,7 +241,7 @@ export function registerRun(program: Command): void {
     .argument('<file>', 'ELF64 AArch64 executable, or assembly source (.s/.S)')
     .argument('[guest-args...]', 'arguments for the guest (after --)')
     .option('--machine <kind>', 'user (Linux user mode with the kernel shim) or virt (QEMU-virt-compatible bare metal)', 'user')
-    .option('--kernel <profile>', 'which Linux kernel the shim follows: linux-5.10.y, linux-5.13, linux-5.16, linux-5.18, linux-5.19, linux-6.14 (default), with +option suffixes for the unmerged proposals')
+    .option('--kernel <profile>', `which Linux kernel the shim follows: ${BASE_PROFILES.join(', ')} (default ${DEFAULT_PROFILE}), with +option suffixes for the unmerged proposals`)
     .option('--livelock-limit <n>', `kernel retry-loop iterations without progress before the shim reports a livelock (exit status 125; default ${DEFAULT_LIVELOCK_LIMIT})`)
     .option('--cpu <model>', `timing model: ${CPU_NAMES.join(', ')}, or none (functional, fastest)`, 'cortex-a510')
     .option('--timing-config <file>', 'JSON overriding any parameter of the --cpu profile (shown with --stats)')

@@ -186,7 +186,7 @@ export function registerScenario(program: Command): void {
       .command('run')
       .description('run one scenario and report the call: result, outcome, retries, faults, instructions, cycles')
       .argument('<name>', "a scenario from 'granule scenario list'")
-      .option('--kernel <profile>', 'kernel profile, with +option suffixes (default linux-6.14)')
+      .option('--kernel <profile>', `kernel profile, with +option suffixes (default ${DEFAULT_PROFILE})`)
       .option('--offset <n>', "the user buffer's byte offset in the page-aligned PROT_MTE mapping")
       .option('--length <n>', 'bytes passed to the call')
       .option('--bad-granules <list>', 'comma-separated 16-byte granule indexes (from the mapping start) with a mismatched tag, or -')

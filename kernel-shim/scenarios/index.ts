@@ -17,7 +17,7 @@ import { writeElfExecutable } from '../../isa/asm/elf-writer.js';
 import { BufferSink } from '../../emulator/devices/output.js';
 import type { TimingConfig } from '../../emulator/timing/config.js';
 import { createUserProcess } from '../process.js';
-import { parseProfile, type KernelProfile } from '../profiles.js';
+import { defaultProfile, parseProfile, type KernelProfile } from '../profiles.js';
 import { DEFAULT_LIVELOCK_LIMIT, type FaultCounts, type LivelockReport } from '../retry.js';
 import { ERRNO_NAMES } from '../syscalls.js';
 import { signalName } from '../signals.js';
@@ -252,7 +252,7 @@ export function scenarioArgv(c: ScenarioCase, overrides: Partial<ScenarioParams>
 export function runScenario(c: ScenarioCase, o: RunScenarioOptions = {}): ScenarioResult {
   const def = PROGRAMS[c.scenario];
   const params: ScenarioParams = { ...c.params, ...o.params };
-  const profile = typeof o.profile === 'string' ? parseProfile(o.profile) : (o.profile ?? parseProfile('linux-6.14'));
+  const profile = typeof o.profile === 'string' ? parseProfile(o.profile) : (o.profile ?? defaultProfile());
   bufferPages(def, params); // checks the parameters first
   // Asymmetric tag checking appeared in v5.18 (766121ba5de3): older kernels refuse "asymm".
   if (params.tcf === 'asymm' && !profile.behaviour.mteAsymm) throw new ScenarioError(`--tcf asymm needs a kernel with asymmetric tag checking (linux-5.18 or later), not ${profile.name}`);
