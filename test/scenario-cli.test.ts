@@ -35,6 +35,9 @@ describe('granule scenario', () => {
     expect(typeof j.cycles).toBe('number');
     const ok = JSON.parse(granule('scenario', 'run', 'buffered-write', '--json', '--cpu', 'none').stdout) as Record<string, unknown>;
     expect(ok).toMatchObject({ kernel: 'linux-6.14', outcome: 'returned', result: 2, cycles: null });
+    // The instruction-level routines give the same result, with their own instruction count.
+    const insn = JSON.parse(granule('scenario', 'run', 'buffered-write', '--json', '--cpu', 'none', '--uaccess', 'instruction').stdout) as Record<string, unknown>;
+    expect(insn).toMatchObject({ outcome: 'returned', result: 2, iterations: ok.iterations });
   });
 
   it('run takes the parameters from the command line', () => {
@@ -57,6 +60,8 @@ describe('granule scenario', () => {
       [['scenario', 'run', 'buffered-write', '--bad-granules', '1,x'], 2, /invalid --bad-granules index 'x'/],
       [['scenario', 'run', 'buffered-write', '--length', '4G'], 1, /within 1048576 bytes/],
       [['scenario', 'run', 'buffered-write', '--livelock-limit', '0'], 2, /--livelock-limit must be at least 1/],
+      [['scenario', 'run', 'buffered-write', '--uaccess', 'fast'], 2, /--uaccess must be typed-array or instruction, not 'fast'/],
+      [['scenario', 'matrix', '--cpu', 'cortex-a9'], 2, /unknown --cpu 'cortex-a9'/],
     ];
     for (const [args, status, msg] of cases) {
       const r = granule(...args);
