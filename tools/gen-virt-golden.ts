@@ -17,7 +17,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { assembleProgramAt } from './program-source.js';
+import { assembleProgramAt, sourceDigest } from './program-source.js';
+import { runAsTool } from './run-tool.js';
 
 /** Repository root (this file runs as dist/tools/gen-virt-golden.js or tools/gen-virt-golden.ts). */
 function findRoot(): string {
@@ -56,8 +57,6 @@ export function goldenPath(name: string): string {
   return join(GOLDEN_DIR, `${name}.out`);
 }
 
-import { sourceDigest } from './program-source.js';
-import { runAsTool } from './run-tool.js';
 export { sourceDigest, sourceFiles } from './program-source.js';
 
 /** Assembles a program with granule's assembler into an ELF64 executable at VIRT_BASE. */
